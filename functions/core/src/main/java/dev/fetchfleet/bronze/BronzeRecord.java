@@ -1,0 +1,37 @@
+package dev.fetchfleet.bronze;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One line of a bronze part: one request and how it ended. {@code status} is null when no response
+ * came back, and then {@code error} says why.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
+        "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page"})
+public record BronzeRecord(
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("source") String source,
+        @JsonProperty("request_id") String requestId,
+        @JsonProperty("method") String method,
+        @JsonProperty("url") String url,
+        @JsonProperty("status") Integer status,
+        @JsonProperty("response_headers") Map<String, String> responseHeaders,
+        @JsonProperty("body") JsonNode body,
+        @JsonProperty("body_encoding") String bodyEncoding,
+        @JsonProperty("fetched_at") Instant fetchedAt,
+        @JsonProperty("duration_ms") long durationMs,
+        @JsonProperty("attempts") int attempts,
+        @JsonProperty("error") String error,
+        @JsonProperty("page") int page) {
+
+    /** How a status is counted in {@code _SUCCESS} and summaries: the code, or "error" for no response. */
+    public String statusKey() {
+        return status == null ? "error" : Integer.toString(status);
+    }
+}

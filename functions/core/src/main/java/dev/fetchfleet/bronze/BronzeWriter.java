@@ -1,0 +1,131 @@
+package dev.fetchfleet.bronze;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/** Writes and reads the bronze contract: gzip JSON Lines parts, {@code _manifest.json} and {@code _SUCCESS}. */
+public final class BronzeWriter {
+
+    private final BronzeStore store;
+    private final ObjectMapper mapper;
+    private final ObjectWriter lineWriter;
+    private final Clock clock;
+
+    public BronzeWriter(BronzeStore store, ObjectMapper mapper, Clock clock) {
+        this.store = store;
+        this.mapper = mapper;
+        this.lineWriter = mapper.writerFor(BronzeRecord.class);
+        this.clock = clock;
+    }
+
+    public BronzeStore store() {
+        return store;
+    }
+
+    public void writeManifest(Manifest manifest) {
+        store.put(manifest.run().manifestKey(), toJson(manifest));
+    }
+
+    public Optional<Manifest> readManifest(RunRef run) {
+        return store.get(run.manifestKey()).map(bytes -> fromJson(bytes, Manifest.class));
+    }
+
+    public Optional<Success> readSuccess(RunRef run) {
+        return store.get(run.successKey()).map(bytes -> fromJson(bytes, Success.class));
+    }
+
+    /** One object per chunk, written whole: a redelivered chunk rewrites the same key. */
+    public void writePart(RunRef run, int chunk, List<BronzeRecord> records) {
+        store.put(run.partKey(chunk), encodePart(records));
+    }
+
+    public byte[] encodePart(List<BronzeRecord> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, records.size() * 512));
+        try (OutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+            for (BronzeRecord record : records) {
+                gzip.write(lineWriter.writeValueAsBytes(record));
+                gzip.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a bronze part", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public List<BronzeRecord> readPart(String key) {
+        byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("no part at " + store.locate(key)));
+        List<BronzeRecord> records = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(new ByteArrayInputStream(bytes)), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    records.add(mapper.readValue(line, BronzeRecord.class));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read part " + store.locate(key), e);
+        }
+        return records;
+    }
+
+    public List<String> partKeys(RunRef run) {
+        return store.list(run.prefix() + "part-").stream().filter(k -> k.endsWith(".jsonl.gz")).toList();
+    }
+
+    /**
+     * Writes {@code _SUCCESS} if every part of the run now exists and nobody wrote it yet. Any worker
+     * may call this after its part; the conditional write makes exactly one of them the writer.
+     */
+    public Optional<Success> completeIfDone(RunRef run) {
+        Manifest manifest = readManifest(run)
+                .orElseThrow(() -> new IllegalStateException("no manifest at " + store.locate(run.manifestKey())));
+        List<String> parts = partKeys(run);
+        if (parts.size() < manifest.chunks() || store.exists(run.successKey())) {
+            return Optional.empty();
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        long requests = 0;
+        for (String part : parts) {
+            for (BronzeRecord record : readPart(part)) {
+                counts.merge(record.statusKey(), 1L, Long::sum);
+                requests++;
+            }
+        }
+        Success success = new Success(run.runId(), run.source(), requests, manifest.chunks(), counts,
+                manifest.startedAt(), clock.instant());
+        return store.putIfAbsent(run.successKey(), toJson(success)) ? Optional.of(success) : Optional.empty();
+    }
+
+    private byte[] toJson(Object value) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> T fromJson(byte[] bytes, Class<T> type) {
+        try {
+            return mapper.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + type.getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.fetchfleet.bronze;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Bronze in a local directory. Every write goes to a temporary file first and is then renamed, so a
+ * reader (or a killed run) never sees half an object.
+ */
+public final class LocalBronzeStore implements BronzeStore {
+
+    private final Path root;
+
+    public LocalBronzeStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path file(String key) {
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(root)) {
+            throw new IllegalArgumentException("key escapes the bronze root: " + key);
+        }
+        return file;
+    }
+
+    private Path writeTemp(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        Files.write(temp, bytes);
+        return temp;
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) {
+        Path target = file(key);
+        try {
+            Files.move(writeTemp(target, bytes), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        Path target = file(key);
+        Path temp = null;
+        try {
+            temp = writeTemp(target, bytes);
+            // A hard link fails if the target exists: the local equivalent of S3's If-None-Match: *.
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a stray temp file is harmless: readers skip dot files
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(Files.readAllBytes(file(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file(key), e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(file(key));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        Path dir = file(prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(k -> k.startsWith(prefix))
+                    .sorted()
+                    .toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(file(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file(key), e);
+        }
+    }
+
+    @Override
+    public String locate(String key) {
+        return file(key).toString();
+    }
+}

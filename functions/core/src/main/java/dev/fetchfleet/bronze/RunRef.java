@@ -1,0 +1,30 @@
+package dev.fetchfleet.bronze;
+
+/** Names one run's place in bronze: {@code source=…/ingest_date=…/run_id=…/}. */
+public record RunRef(String source, String ingestDate, String runId) {
+
+    public String prefix() {
+        return "source=" + source + "/ingest_date=" + ingestDate + "/run_id=" + runId + "/";
+    }
+
+    public String partKey(int chunk) {
+        return prefix() + partName(chunk);
+    }
+
+    public static String partName(int chunk) {
+        return String.format("part-%05d.jsonl.gz", chunk);
+    }
+
+    public String manifestKey() {
+        return prefix() + "_manifest.json";
+    }
+
+    public String successKey() {
+        return prefix() + "_SUCCESS";
+    }
+
+    /** Claim-check objects live outside the data partitions, so readers of bronze never see them. */
+    public String claimCheckKey(int chunk) {
+        return "_chunks/" + prefix() + String.format("chunk-%05d.json", chunk);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.fetchfleet.bronze;
+
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Bronze under an S3 prefix. Failed calls are retried by the SDK's standard retry policy. */
+public final class S3BronzeStore implements BronzeStore {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+
+    /** {@code prefix} may be empty; otherwise keys are stored as {@code prefix/key}. */
+    public S3BronzeStore(S3Client s3, String bucket, String prefix) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        String trimmed = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        this.prefix = trimmed.isEmpty() ? "" : trimmed + "/";
+    }
+
+    private String objectKey(String key) {
+        return prefix + key;
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(bucket).key(objectKey(key)), RequestBody.fromBytes(bytes));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).ifNoneMatch("*"), RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            if (e.statusCode() == 501) {
+                // A store without conditional writes: check, then write. Two racing writers may both
+                // write; their objects are built from the same parts, so the content is the same.
+                if (exists(key)) {
+                    return false;
+                }
+                put(key, bytes);
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey(key)));
+            return Optional.of(bytes.asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(objectKey(key)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> list(String keyPrefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(objectKey(keyPrefix)))
+                .contents().stream()
+                .map(S3Object::key)
+                .map(k -> k.substring(prefix.length()))
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)));
+    }
+
+    @Override
+    public String locate(String key) {
+        return "s3://" + bucket + "/" + objectKey(key);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.fetchfleet.dispatch;
+
+import dev.fetchfleet.aws.SqsBatchSender;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.JobParser;
+import dev.fetchfleet.job.RequestListExpander;
+import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.plan.Chunk;
+import dev.fetchfleet.plan.ChunkMessages;
+import dev.fetchfleet.plan.ChunkPlanner;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts a run: validates and expands the job (rejecting it whole before anything is written or sent),
+ * writes the manifest, then sends one message per chunk.
+ */
+public final class Dispatcher {
+
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final JobParser parser;
+    private final RequestListExpander expander;
+    private final BronzeWriter bronze;
+    private final ChunkMessages messages;
+    private final SqsBatchSender sender;
+    private final Clock clock;
+
+    public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
+                      SqsBatchSender sender, Clock clock) {
+        this.parser = parser;
+        this.expander = expander;
+        this.bronze = bronze;
+        this.messages = messages;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    public DispatchResult dispatch(String jobDocument) {
+        return dispatch(parser.parse(jobDocument));
+    }
+
+    public DispatchResult dispatch(Job job) {
+        List<RequestSpec> requests = expander.expand(job);
+        Instant startedAt = clock.instant();
+        String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
+        RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
+        List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
+
+        bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
+                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw())));
+        int calls = sender.sendAll(chunks.stream().map(messages::encode).toList());
+        return new DispatchResult(run, requests.size(), chunks.size(), calls, bronze.store().locate(run.prefix()));
+    }
+
+    static String newRunId(Instant startedAt) {
+        byte[] random = new byte[3];
+        ThreadLocalRandom.current().nextBytes(random);
+        return RUN_ID_TIME.format(startedAt) + "-" + HexFormat.of().formatHex(random);
+    }
+}

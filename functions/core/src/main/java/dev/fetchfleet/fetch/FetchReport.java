@@ -1,0 +1,16 @@
+package dev.fetchfleet.fetch;
+
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.job.RequestSpec;
+import java.util.List;
+
+/**
+ * What a fetch of a chunk produced: a bronze record for each request that ended (with a response or a
+ * terminal error), and the requests the deadline left unstarted, to be handed back.
+ */
+public record FetchReport(List<BronzeRecord> records, List<RequestSpec> unfinished) {
+
+    public boolean complete() {
+        return unfinished.isEmpty();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.fetchfleet.fetch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestSpec;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fetches a chunk's requests concurrently, one virtual thread each, within the worker's in-flight cap
+ * and each host's concurrency and rate caps, retrying what is worth retrying. Every request ends as a
+ * bronze record, unless the deadline came before it could start.
+ */
+public final class Fetcher {
+
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final BodyDecoder decoder;
+    /** Per host and caps, for the life of the worker: a warm Lambda keeps its politeness across chunks. */
+    private final Map<String, HostLimiter> hosts = new ConcurrentHashMap<>();
+
+    public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock) {
+        this.http = http;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.decoder = new BodyDecoder(mapper);
+    }
+
+    /** One HTTP client per worker: HTTP/2 where the server offers it, connections reused. */
+    public static HttpClient newHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /**
+     * Fetches all requests; none is started after {@code startDeadline}. Records come back in the
+     * order of {@code requests}.
+     */
+    public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, FetchConfig config, Instant startDeadline) {
+        Semaphore inFlight = new Semaphore(config.maxInFlight(), true);
+        RetryPolicy retry = new RetryPolicy(config.retry(), clock);
+        List<Future<BronzeRecord>> futures = new ArrayList<>(requests.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (RequestSpec request : requests) {
+                HostLimiter host = hosts.computeIfAbsent(
+                        request.host() + "|" + config.perHost(),
+                        k -> new HostLimiter(config.perHost().maxConcurrency(), config.perHost().requestsPerSecond()));
+                futures.add(threads.submit(() -> fetchOne(run, request, config, retry, inFlight, host, startDeadline)));
+            }
+        }
+        List<BronzeRecord> records = new ArrayList<>(requests.size());
+        List<RequestSpec> unfinished = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            BronzeRecord record;
+            try {
+                record = futures.get(i).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fetching", e);
+            } catch (ExecutionException e) {
+                record = failed(run, requests.get(i), clock.instant(), 0, 0, "internal error: " + e.getCause());
+            }
+            if (record == null) {
+                unfinished.add(requests.get(i));
+            } else {
+                records.add(record);
+            }
+        }
+        return new FetchReport(records, unfinished);
+    }
+
+    /** Returns null when the deadline passed before the first attempt could start. */
+    private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
+                                  Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
+        Instant firstStart = null;
+        long startNanos = 0;
+        String lastError = null;
+        for (int attempt = 1; ; attempt++) {
+            if (clock.instant().isAfter(startDeadline)) {
+                return firstStart == null ? null
+                        : failed(run, request, firstStart, elapsedMillis(startNanos), attempt - 1,
+                        "stopped retrying at the worker's deadline; last error: " + lastError);
+            }
+            HttpResponse<byte[]> response = null;
+            inFlight.acquire();
+            try {
+                host.acquire();
+                try {
+                    if (firstStart == null && clock.instant().isAfter(startDeadline)) {
+                        return null; // queued behind the caps until the deadline: hand it back unstarted
+                    }
+                    if (firstStart == null) {
+                        firstStart = clock.instant();
+                        startNanos = System.nanoTime();
+                    }
+                    response = send(request, config.timeoutSeconds());
+                } finally {
+                    host.release();
+                }
+            } catch (IOException | TimeoutException e) {
+                lastError = describe(e);
+            } finally {
+                inFlight.release();
+            }
+            boolean retryable = response == null || RetryPolicy.retryable(response.statusCode());
+            if (!retryable || attempt >= retry.maxAttempts()) {
+                return response != null
+                        ? answered(run, request, response, firstStart, elapsedMillis(startNanos), attempt,
+                        retryable ? "gave up after " + attempt + " attempts" : null)
+                        : failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
+                        "no response after " + attempt + " attempts: " + lastError);
+            }
+            Duration wait = retry.backoff(attempt);
+            if (response != null) {
+                lastError = "HTTP " + response.statusCode();
+                wait = retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null)).orElse(wait);
+            }
+            Thread.sleep(wait);
+        }
+    }
+
+    private HttpResponse<byte[]> send(RequestSpec request, int timeoutSeconds)
+            throws IOException, TimeoutException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).timeout(Duration.ofSeconds(timeoutSeconds));
+        request.headers().forEach(builder::header);
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        if (request.body() != null) {
+            String text = request.body().isTextual() ? request.body().asText() : request.body().toString();
+            body = HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
+            if (!request.body().isTextual() && request.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
+                builder.header("Content-Type", "application/json");
+            }
+        }
+        builder.method(request.method(), body);
+        // The request timeout covers the headers; the future's timeout covers the body as well.
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return future.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException("no complete response within " + timeoutSeconds + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
+    }
+
+    private BronzeRecord answered(RunRef run, RequestSpec request, HttpResponse<byte[]> response, Instant fetchedAt,
+                                  long durationMs, int attempts, String error) {
+        HttpHeaders headers = response.headers();
+        JsonNode body;
+        String encoding;
+        try {
+            byte[] bytes = BodyDecoder.uncompress(response.body(), headers.firstValue("Content-Encoding").orElse(null));
+            BodyDecoder.Decoded decoded = decoder.decode(bytes, headers.firstValue("Content-Type").orElse(null));
+            body = decoded.body();
+            encoding = decoded.encoding();
+        } catch (IOException e) {
+            BodyDecoder.Decoded raw = decoder.decode(response.body(), "application/octet-stream");
+            body = raw.body();
+            encoding = raw.encoding();
+            error = "body could not be decompressed: " + e.getMessage();
+        }
+        return new BronzeRecord(run.runId(), run.source(), request.id(), request.method(), request.url().toString(),
+                response.statusCode(), responseHeaders(headers), body, encoding, fetchedAt, durationMs, attempts, error, 0);
+    }
+
+    private BronzeRecord failed(RunRef run, RequestSpec request, Instant fetchedAt, long durationMs, int attempts, String error) {
+        return new BronzeRecord(run.runId(), run.source(), request.id(), request.method(), request.url().toString(),
+                null, Map.of(), null, null, fetchedAt, durationMs, attempts, error, 0);
+    }
+
+    private static Map<String, String> responseHeaders(HttpHeaders headers) {
+        Map<String, String> kept = new TreeMap<>();
+        headers.map().forEach((name, values) -> {
+            if (name.startsWith(":")) {
+                return;
+            }
+            String key = name.toLowerCase(Locale.ROOT);
+            kept.put(key, Redaction.isSensitive(key) ? Redaction.REDACTED : String.join(", ", values));
+        });
+        return kept;
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+}

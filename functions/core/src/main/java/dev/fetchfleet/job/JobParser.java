@@ -1,0 +1,265 @@
+package dev.fetchfleet.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns a job document into a {@link Job}, or rejects it whole with every problem and its JSON path. */
+public final class JobParser {
+
+    private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch");
+    private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "timeoutSeconds", "retry");
+    private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond");
+    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "baseDelayMillis", "maxDelayMillis");
+    private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
+    private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,63}");
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
+    public static final int MAX_IN_FLIGHT = 900;
+    static final long MAX_TEMPLATE_REQUESTS = 1_000_000;
+
+    private final ObjectMapper mapper;
+
+    public JobParser(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public Job parse(String document) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(document);
+        } catch (JsonProcessingException e) {
+            throw JobValidationException.of("$", null, "is not valid JSON: " + e.getOriginalMessage());
+        }
+        return parse(root);
+    }
+
+    public Job parse(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw JobValidationException.of("$", Fields.shown(root), "a job must be a JSON object");
+        }
+        List<Problem> problems = new ArrayList<>();
+        Fields job = new Fields(root, "$", problems);
+        job.rejectUnknown(JOB_FIELDS);
+
+        String source = job.string("source", null, true);
+        if (source != null && !SOURCE.matcher(source).matches()) {
+            job.problem("source", root.get("source"), "must be 1 to 63 lower-case letters, digits, '-' or '_'");
+        }
+        String runId = job.string("runId", null, false);
+        if (runId != null && !RUN_ID.matcher(runId).matches()) {
+            job.problem("runId", root.get("runId"), "must be 1 to 64 of A-Z a-z 0-9 _ -");
+        }
+        int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
+        FetchConfig fetch = fetch(job.object("fetch"));
+        RequestSource requests = requestSource(job, root);
+
+        if (!problems.isEmpty()) {
+            throw new JobValidationException(problems);
+        }
+        return new Job(source, runId, requests, chunkSize, fetch, root);
+    }
+
+    private static RequestSource requestSource(Fields job, JsonNode root) {
+        List<String> given = new ArrayList<>();
+        for (String field : List.of("requests", "requestsFrom", "template")) {
+            if (job.has(field)) {
+                given.add(field);
+            }
+        }
+        if (given.isEmpty()) {
+            job.problems().add(new Problem("$", null, "needs a request list: one of requests, requestsFrom or template"));
+            return null;
+        }
+        if (given.size() > 1) {
+            job.problems().add(new Problem("$", String.join(", ", given),
+                    "gives more than one request list; keep exactly one of requests, requestsFrom or template"));
+            return null;
+        }
+        return switch (given.getFirst()) {
+            case "requests" -> inline(root.get("requests"), job.problems());
+            case "requestsFrom" -> {
+                String location = job.string("requestsFrom", null, true);
+                if (location != null && location.isBlank()) {
+                    job.problem("requestsFrom", root.get("requestsFrom"), "must be an s3:// URI or a file path");
+                }
+                yield new RequestSource.FromFile(location);
+            }
+            default -> template(job.object("template"), job.problems());
+        };
+    }
+
+    private static RequestSource inline(JsonNode node, List<Problem> problems) {
+        if (!node.isArray()) {
+            problems.add(new Problem("$.requests", Fields.shown(node), "must be a list of requests"));
+            return null;
+        }
+        if (node.isEmpty()) {
+            problems.add(new Problem("$.requests", "[]", "is empty; a job needs at least one request"));
+            return null;
+        }
+        List<RequestSpec> requests = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems);
+            if (request != null) {
+                requests.add(request);
+            }
+        }
+        checkDuplicateIds(requests, i -> "$.requests[" + i + "].id", problems);
+        return new RequestSource.Inline(requests);
+    }
+
+    /** Reports each request whose id an earlier request already has; {@code pathOf} maps list index to a path. */
+    static void checkDuplicateIds(List<RequestSpec> requests, java.util.function.IntFunction<String> pathOf, List<Problem> problems) {
+        Map<String, Integer> firstIndex = new java.util.HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            Integer earlier = firstIndex.putIfAbsent(requests.get(i).id(), i);
+            if (earlier != null) {
+                problems.add(new Problem(pathOf.apply(i), '"' + requests.get(i).id() + '"',
+                        "duplicate request id (also at " + pathOf.apply(earlier) + "); ids must be unique in a job"));
+                if (problems.size() > 50) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static RequestSource template(Fields template, List<Problem> problems) {
+        if (template == null) {
+            return null;
+        }
+        int before = problems.size();
+        template.rejectUnknown(TEMPLATE_FIELDS);
+        String method = RequestReader.method(template.string("method", "GET", false), template);
+        String url = template.string("url", null, true);
+        Map<String, String> headers = RequestReader.headers(template);
+        JsonNode body = template.get("body");
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        Fields valuesField = template.object("values");
+        if (valuesField == null) {
+            problems.add(new Problem(template.path("values"), null, "is required: an object of placeholder names to lists or {from, to} ranges"));
+        } else {
+            template.get("values").fields().forEachRemaining(entry ->
+                    values.put(entry.getKey(), templateValues(entry.getValue(), valuesField.path(entry.getKey()), problems)));
+        }
+        if (url != null && valuesField != null) {
+            Set<String> used = placeholders(url);
+            headers.values().forEach(v -> used.addAll(placeholders(v)));
+            for (String name : used) {
+                if (!values.containsKey(name)) {
+                    problems.add(new Problem(template.path("url"), '"' + url + '"',
+                            "uses placeholder {" + name + "} that $.template.values does not define (defined: " + values.keySet() + ")"));
+                }
+            }
+            for (String name : values.keySet()) {
+                if (!used.contains(name)) {
+                    problems.add(new Problem(valuesField.path(name), null, "is not used by $.template.url or its headers"));
+                }
+            }
+            long total = values.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b);
+            if (total > MAX_TEMPLATE_REQUESTS) {
+                problems.add(new Problem(template.path("values"), Long.toString(total),
+                        "expands to more than " + MAX_TEMPLATE_REQUESTS + " requests; split the job"));
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new RequestSource.Template(method, url, headers, body == null || body.isNull() ? null : body, values);
+    }
+
+    static Set<String> placeholders(String text) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static List<String> templateValues(JsonNode node, String path, List<Problem> problems) {
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            if (node.isEmpty()) {
+                problems.add(new Problem(path, "[]", "is empty; the template would expand to no requests"));
+            }
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode value = node.get(i);
+                if (value.isValueNode() && !value.isNull()) {
+                    values.add(value.asText());
+                } else {
+                    problems.add(new Problem(path + "[" + i + "]", Fields.shown(value), "must be a string or a number"));
+                }
+            }
+            return values;
+        }
+        if (!node.isObject()) {
+            problems.add(new Problem(path, Fields.shown(node), "must be a list of values or a {\"from\", \"to\"} range"));
+            return values;
+        }
+        Fields range = new Fields(node, path, problems);
+        int before = problems.size();
+        range.rejectUnknown(RANGE_FIELDS);
+        if (!range.has("from") || !range.has("to")) {
+            problems.add(new Problem(path, Fields.shown(node), "a range needs both from and to"));
+            return values;
+        }
+        int from = range.integer("from", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int to = range.integer("to", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int step = range.integer("step", 1, 1, Integer.MAX_VALUE);
+        if (problems.size() > before) {
+            return values;
+        }
+        if (to < from) {
+            problems.add(new Problem(path + ".to", Integer.toString(to), "is below from (" + from + ")"));
+        } else if ((long) to - from > MAX_TEMPLATE_REQUESTS * (long) step) {
+            problems.add(new Problem(path, Fields.shown(node), "spans more than " + MAX_TEMPLATE_REQUESTS + " values"));
+        } else {
+            for (long v = from; v <= to; v += step) {
+                values.add(Long.toString(v));
+            }
+        }
+        return values;
+    }
+
+    private static FetchConfig fetch(Fields fetch) {
+        FetchConfig d = FetchConfig.DEFAULT;
+        if (fetch == null) {
+            return d;
+        }
+        fetch.rejectUnknown(FETCH_FIELDS);
+        int maxInFlight = fetch.integer("maxInFlight", d.maxInFlight(), 1, MAX_IN_FLIGHT);
+        FetchConfig.PerHost perHost = d.perHost();
+        Fields host = fetch.object("perHost");
+        if (host != null) {
+            host.rejectUnknown(PER_HOST_FIELDS);
+            perHost = new FetchConfig.PerHost(
+                    host.integer("maxConcurrency", perHost.maxConcurrency(), 1, MAX_IN_FLIGHT),
+                    host.number("requestsPerSecond", perHost.requestsPerSecond(), 0, 100_000));
+        }
+        int timeout = fetch.integer("timeoutSeconds", d.timeoutSeconds(), 1, 900);
+        FetchConfig.Retry retry = d.retry();
+        Fields r = fetch.object("retry");
+        if (r != null) {
+            r.rejectUnknown(RETRY_FIELDS);
+            int attempts = r.integer("maxAttempts", retry.maxAttempts(), 1, 20);
+            int base = r.integer("baseDelayMillis", (int) retry.baseDelayMillis(), 0, 60_000);
+            int max = r.integer("maxDelayMillis", (int) retry.maxDelayMillis(), 0, 900_000);
+            if (max < base) {
+                r.problem("maxDelayMillis", r.get("maxDelayMillis"), "must not be below baseDelayMillis (" + base + ")");
+            }
+            retry = new FetchConfig.Retry(attempts, base, max);
+        }
+        return new FetchConfig(maxInFlight, perHost, timeout, retry);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.fetchfleet.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads and checks one request, wherever it came from (inline, a JSON Lines file, a template). */
+final class RequestReader {
+
+    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    private static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private RequestReader() {}
+
+    /** A request object; returns null when it has problems (they are added to {@code problems}). */
+    static RequestSpec read(JsonNode node, String path, List<Problem> problems) {
+        if (node.isTextual()) {
+            URI url = url(node.asText(), path, problems);
+            return url == null ? null : new RequestSpec(defaultId("GET", url, null), "GET", url, Map.of(), null);
+        }
+        if (!node.isObject()) {
+            problems.add(new Problem(path, Fields.shown(node), "must be a request object or a URL string"));
+            return null;
+        }
+        int before = problems.size();
+        Fields fields = new Fields(node, path, problems);
+        fields.rejectUnknown(FIELDS);
+        String method = method(fields.string("method", "GET", false), fields);
+        String urlText = fields.string("url", null, true);
+        URI url = urlText == null ? null : url(urlText, fields.path("url"), problems);
+        Map<String, String> headers = headers(fields);
+        JsonNode body = node.get("body");
+        if (body != null && body.isNull()) {
+            body = null;
+        }
+        String id = fields.string("id", null, false);
+        if (id != null && !ID.matcher(id).matches()) {
+            fields.problem("id", node.get("id"), "must be 1 to 128 of A-Z a-z 0-9 . _ : ~ -");
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new RequestSpec(id != null ? id : defaultId(method, url, body), method, url, headers, body);
+    }
+
+    static String method(String method, Fields fields) {
+        String upper = method.toUpperCase(java.util.Locale.ROOT);
+        if (!METHODS.contains(upper)) {
+            fields.problem("method", fields.get("method"), "must be one of " + new java.util.TreeSet<>(METHODS));
+        }
+        return upper;
+    }
+
+    static Map<String, String> headers(Fields fields) {
+        JsonNode node = fields.get("headers");
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return headers;
+        }
+        if (!node.isObject()) {
+            fields.problem("headers", node, "must be an object of header names to string values");
+            return headers;
+        }
+        node.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            if (!HEADER_NAME.matcher(name).matches()) {
+                fields.problems().add(new Problem(fields.path("headers") + "." + name, null, "is not a valid header name"));
+            } else if (!entry.getValue().isTextual()) {
+                fields.problems().add(new Problem(fields.path("headers") + "." + name,
+                        Fields.shown(entry.getValue()), "must be a string"));
+            } else {
+                headers.put(name, entry.getValue().asText());
+            }
+        });
+        return headers;
+    }
+
+    /** An absolute http(s) URL with a host, or null with a problem that quotes it. */
+    static URI url(String text, String path, List<Problem> problems) {
+        String shown = '"' + text + '"';
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            problems.add(new Problem(path, shown, "is not a valid URL (" + e.getReason() + ")"));
+            return null;
+        }
+        String scheme = url.getScheme();
+        if (scheme == null) {
+            problems.add(new Problem(path, shown, "must be an absolute http:// or https:// URL"));
+            return null;
+        }
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            problems.add(new Problem(path, shown, "scheme must be http or https, not " + scheme));
+            return null;
+        }
+        if (url.getHost() == null || url.getHost().isBlank()) {
+            problems.add(new Problem(path, shown, "has no host"));
+            return null;
+        }
+        return url;
+    }
+
+    /** A stable id: the same method, URL and body give the same id in every run. */
+    static String defaultId(String method, URI url, JsonNode body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((method + ' ' + url + '\n' + (body == null ? "" : body.toString())).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(), 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

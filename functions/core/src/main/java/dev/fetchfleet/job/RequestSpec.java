@@ -1,0 +1,17 @@
+package dev.fetchfleet.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.Map;
+
+/** One HTTP call of a job, fully expanded: what a worker fetches and what bronze names by {@code id}. */
+public record RequestSpec(String id, String method, URI url, Map<String, String> headers, JsonNode body) {
+
+    public RequestSpec {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public String host() {
+        return url.getPort() == -1 ? url.getHost() : url.getHost() + ":" + url.getPort();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.fetchfleet.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.bronze.BronzeStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes a chunk as an SQS message body and back. A chunk whose body would pass SQS's size limit is
+ * stored as a claim-check object in the bronze store, and the message carries only its key.
+ */
+public final class ChunkMessages {
+
+    /** SQS's message size limit (256 KiB), less room for attributes. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 250 * 1024;
+
+    private final ObjectMapper mapper;
+    private final BronzeStore store;
+    private final int maxMessageBytes;
+
+    public ChunkMessages(ObjectMapper mapper, BronzeStore store, int maxMessageBytes) {
+        this.mapper = mapper;
+        this.store = store;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    public String encode(Chunk chunk) {
+        try {
+            byte[] body = mapper.writeValueAsBytes(chunk);
+            if (body.length <= maxMessageBytes) {
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            String key = chunk.run().claimCheckKey(chunk.index());
+            store.put(key, body);
+            ObjectNode pointer = mapper.createObjectNode();
+            pointer.set("run", mapper.valueToTree(chunk.run()));
+            pointer.put("index", chunk.index());
+            pointer.put("chunkCount", chunk.chunkCount());
+            pointer.put("claimCheck", key);
+            return mapper.writeValueAsString(pointer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode chunk " + chunk.index(), e);
+        }
+    }
+
+    public Chunk decode(String body) {
+        try {
+            JsonNode node = mapper.readTree(body);
+            JsonNode claim = node.get("claimCheck");
+            if (claim != null && claim.isTextual()) {
+                byte[] stored = store.get(claim.asText()).orElseThrow(() ->
+                        new IllegalStateException("claim-check object missing: " + store.locate(claim.asText())));
+                return mapper.readValue(stored, Chunk.class);
+            }
+            return mapper.treeToValue(node, Chunk.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a FetchFleet chunk message: " + e.getMessage(), e);
+        }
+    }
+}
