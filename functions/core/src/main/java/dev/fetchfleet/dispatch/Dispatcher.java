@@ -61,6 +61,18 @@ public final class Dispatcher {
         return new DispatchResult(run, requests.size(), chunks.size(), calls, bronze.store().locate(run.prefix()));
     }
 
+    /**
+     * A dispatcher with the usual parts: bronze in {@code store}, chunks to {@code queueUrl},
+     * {@code requestsFrom} read through {@code files}.
+     */
+    public static Dispatcher create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    dev.fetchfleet.job.TextFiles files, Clock clock) {
+        return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
+                new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                new SqsBatchSender(sqs, queueUrl), clock);
+    }
+
     static String newRunId(Instant startedAt) {
         byte[] random = new byte[3];
         ThreadLocalRandom.current().nextBytes(random);

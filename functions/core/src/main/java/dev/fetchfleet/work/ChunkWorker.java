@@ -32,14 +32,24 @@ public final class ChunkWorker {
         this.clock = clock;
     }
 
+    /** Time kept back at the end of an invocation to write the part and complete the run. */
+    static final java.time.Duration WRITE_MARGIN = java.time.Duration.ofSeconds(10);
+
+    public static ChunkWorker create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
+                                     java.net.http.HttpClient http, Clock clock) {
+        return new ChunkWorker(new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                new Fetcher(http, mapper, clock), new BronzeWriter(store, mapper, clock), clock);
+    }
+
     /**
-     * @param startDeadline no request starts after this instant (the invocation's end, less a timeout
-     *                      and the time to write)
+     * @param invocationEnd when the invocation will be cut off; no request starts later than a
+     *                      request timeout plus {@link #WRITE_MARGIN} before it
      * @throws ChunkIncompleteException when the deadline left requests unfetched; nothing is written
      */
-    public ChunkResult process(String messageBody, Instant startDeadline) {
+    public ChunkResult process(String messageBody, Instant invocationEnd) {
         long start = System.nanoTime();
         Chunk chunk = messages.decode(messageBody);
+        Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report = fetcher.fetchAll(chunk.run(), chunk.requests(), chunk.fetch(), startDeadline);
         if (!report.complete()) {
             throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + chunk.run().runId() + ": "

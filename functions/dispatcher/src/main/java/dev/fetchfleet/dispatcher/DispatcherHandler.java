@@ -1,0 +1,95 @@
+package dev.fetchfleet.dispatcher;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.aws.AwsClients;
+import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.aws.S3TextFiles;
+import dev.fetchfleet.dispatch.DispatchResult;
+import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.job.JobValidationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+/**
+ * The dispatcher Lambda. Its event is a job: as written (console, CLI, a schedule's constant input),
+ * or inside an EventBridge event's {@code detail}. Answers with the run it started.
+ */
+public final class DispatcherHandler implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherHandler.class);
+
+    private final Dispatcher dispatcher;
+    private final ObjectMapper mapper = Json.newMapper();
+
+    /** Lambda's constructor: configuration from BRONZE_ROOT and CHUNK_QUEUE_URL. */
+    public DispatcherHandler() {
+        this(fromEnvironment());
+    }
+
+    public DispatcherHandler(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    private static Dispatcher fromEnvironment() {
+        S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
+        return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
+                AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL"),
+                new S3TextFiles(() -> s3), Clock.systemUTC());
+    }
+
+    private static String requiredEnv(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        PowertoolsLogging.initializeLogging(context);
+        JsonNode job = jobOf(mapper.readTree(input));
+        DispatchResult result;
+        try {
+            result = dispatcher.dispatch(job.toString());
+        } catch (JobValidationException e) {
+            LOG.error("job rejected, nothing sent: {}", e.getMessage());
+            throw e;
+        }
+        LOG.info("run dispatched", entry("run_id", result.run().runId()), entry("source", result.run().source()),
+                entry("requests", result.requests()), entry("chunks", result.chunks()), entry("bronze", result.runLocation()));
+        mapper.writeValue(output, response(result));
+    }
+
+    /** EventBridge wraps what it delivers in an envelope unless the target gives a constant input. */
+    static JsonNode jobOf(JsonNode event) {
+        if (event != null && event.has("detail-type") && event.has("detail") && event.get("detail").isObject()) {
+            return event.get("detail");
+        }
+        return event;
+    }
+
+    private ObjectNode response(DispatchResult result) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("runId", result.run().runId());
+        node.put("source", result.run().source());
+        node.put("ingestDate", result.run().ingestDate());
+        node.put("requests", result.requests());
+        node.put("chunks", result.chunks());
+        node.put("bronze", result.runLocation());
+        return node;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.fetchfleet.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.aws.AwsClients;
+import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.aws.S3TextFiles;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.job.JobValidationException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code fetchfleet}: run jobs locally, through the same handlers the Lambdas run. */
+@Command(name = "fetchfleet", mixinStandardHelpOptions = true, version = "fetchfleet 0.1.0",
+        description = "Fan slow HTTP API calls out to a fleet of workers and land every response in bronze.",
+        subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class})
+public final class FetchFleetCli {
+
+    static final int EXIT_INVALID_JOB = 1;
+    static final int EXIT_INCOMPLETE = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new FetchFleetCli()).execute(args);
+    }
+
+    /** Options shared by run and demo: how the local fleet is shaped. */
+    static class FleetOptions {
+        @Option(names = "--workers", defaultValue = "10", description = "Concurrent worker instances (default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--worker-timeout", defaultValue = "900", description = "Worker timeout in seconds, as the Lambda's (default ${DEFAULT-VALUE}).")
+        int workerTimeoutSeconds;
+
+        @Option(names = "--max-receive-count", defaultValue = "5", description = "Deliveries of a chunk before it goes to the DLQ (default ${DEFAULT-VALUE}).")
+        int maxReceiveCount;
+
+        @Option(names = "--timeout", defaultValue = "3600", description = "Give up on the run after this many seconds (default ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "--endpoint-url", description = "S3 endpoint for an s3:// bronze root or requestsFrom (a local S3 server, say).")
+        URI endpoint;
+
+        LocalFleet.Options fleet() {
+            return new LocalFleet.Options(workers, Duration.ofSeconds(workerTimeoutSeconds), maxReceiveCount, Duration.ofSeconds(timeoutSeconds));
+        }
+
+        Supplier<S3Client> s3() {
+            URI endpoint = this.endpoint != null ? this.endpoint : AwsClients.endpointFromEnvironment();
+            return new Supplier<>() {
+                private S3Client client;
+
+                @Override
+                public synchronized S3Client get() {
+                    if (client == null) {
+                        client = AwsClients.s3(endpoint);
+                    }
+                    return client;
+                }
+            };
+        }
+    }
+
+    /** Runs a job and prints the summary; the exit code says whether every request reached bronze. */
+    static int runJob(String job, String bronzeRoot, FleetOptions options, PrintStream out, PrintStream err) {
+        ObjectMapper mapper = Json.newMapper();
+        Supplier<S3Client> s3 = options.s3();
+        BronzeStore store = BronzeStores.open(bronzeRoot, s3);
+        LocalFleet fleet = new LocalFleet(store, new S3TextFiles(s3), options.fleet(), err, mapper, Clock.systemUTC());
+        RunSummary summary;
+        try {
+            summary = fleet.run(job);
+        } catch (JobValidationException e) {
+            err.println(e.getMessage());
+            err.println("nothing was sent.");
+            return EXIT_INVALID_JOB;
+        }
+        err.printf("%d requests: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
+                summary.requests(), summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
+                summary.sequentialSeconds(), summary.speedup());
+        if (!summary.complete()) {
+            err.println("INCOMPLETE: " + summary.problem());
+        }
+        try {
+            out.println(mapper.writeValueAsString(summary));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return summary.complete() ? 0 : EXIT_INCOMPLETE;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run a job file locally: dispatcher and workers in this process, on an embedded SQS.")
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB.json", description = "The job document.")
+        Path job;
+
+        @Option(names = "--bronze", required = true, description = "Bronze root: a directory, or s3://bucket/prefix.")
+        String bronze;
+
+        @Option(names = "--run-id", description = "Run id to use instead of a new one.")
+        String runId;
+
+        @CommandLine.Mixin
+        FleetOptions options = new FleetOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            String document;
+            try {
+                document = Files.readString(job);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("cannot read job file " + job + ": " + e);
+                return EXIT_INVALID_JOB;
+            }
+            if (runId != null) {
+                ObjectMapper mapper = Json.newMapper();
+                try {
+                    ObjectNode node = (ObjectNode) mapper.readTree(document);
+                    node.put("runId", runId);
+                    document = mapper.writeValueAsString(node);
+                } catch (IOException | ClassCastException e) {
+                    // leave the document as it is: the parser reports what is wrong with it
+                }
+            }
+            return runJob(document, bronze, options, System.out, System.err);
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Start a slow demo API on loopback and run a generated job against it.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--requests", defaultValue = "1000", description = "Requests in the job (default ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--latency-ms", defaultValue = "1000", description = "The API's latency per call (default ${DEFAULT-VALUE}).")
+        long latencyMs;
+
+        @Option(names = "--failure-rate", defaultValue = "0.05", description = "Share of ids whose first call fails with 429/500/503 (default ${DEFAULT-VALUE}).")
+        double failureRate;
+
+        @Option(names = "--chunk-size", defaultValue = "100", description = "Requests per chunk (default ${DEFAULT-VALUE}).")
+        int chunkSize;
+
+        @Option(names = "--bronze", defaultValue = "bronze", description = "Bronze root (default ${DEFAULT-VALUE}).")
+        String bronze;
+
+        @CommandLine.Mixin
+        FleetOptions options = new FleetOptions();
+
+        @Override
+        public Integer call() throws IOException {
+            try (DemoApi api = DemoApi.start(0, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42))) {
+                System.err.printf("demo API at %s: %d ms a call, %.0f%% of ids fail their first call%n",
+                        api.baseUrl(), latencyMs, failureRate * 100);
+                String job = """
+                        {"source": "demo",
+                         "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},
+                         "chunkSize": %d,
+                         "fetch": {"maxInFlight": 256, "perHost": {"maxConcurrency": 256, "requestsPerSecond": 1000},
+                                   "timeoutSeconds": 30, "retry": {"maxAttempts": 5, "baseDelayMillis": 200, "maxDelayMillis": 5000}}}
+                        """.formatted(api.baseUrl(), requests, chunkSize);
+                return runJob(job, bronze, options, System.out, System.err);
+            }
+        }
+    }
+
+    @Command(name = "demo-api", mixinStandardHelpOptions = true,
+            description = "Serve the demo API on loopback until stopped, to try job files against (events/demo-job.json).")
+    static final class DemoApiCommand implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8765", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--latency-ms", defaultValue = "1000", description = "Latency per call (default ${DEFAULT-VALUE}).")
+        long latencyMs;
+
+        @Option(names = "--failure-rate", defaultValue = "0.05", description = "Share of ids whose first call fails (default ${DEFAULT-VALUE}).")
+        double failureRate;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DemoApi api = DemoApi.start(port, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42))) {
+                System.err.println("demo API serving GET " + api.baseUrl() + "/items/{id}; Ctrl-C stops it");
+                new CountDownLatch(1).await();
+            }
+            return 0;
+        }
+    }
+}

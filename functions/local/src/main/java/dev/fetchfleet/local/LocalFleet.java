@@ -1,0 +1,255 @@
+package dev.fetchfleet.local;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.dispatcher.DispatcherHandler;
+import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.job.TextFiles;
+import dev.fetchfleet.work.ChunkResult;
+import dev.fetchfleet.work.ChunkWorker;
+import dev.fetchfleet.worker.WorkerHandler;
+import dev.fetchfleet.worker.WorkerMetrics;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Plays the deployed fleet in one process: the dispatcher handler sends the job's chunks to an embedded
+ * SQS, and a pool of pollers does what Lambda's SQS event source does (receive, invoke the worker
+ * handler with a real SQSEvent, delete what succeeded, leave failures for redelivery, DLQ after
+ * maxReceiveCount). Each poller has its own worker handler, as each Lambda instance would.
+ */
+public final class LocalFleet {
+
+    /** How the local fleet is shaped: pollers stand for concurrent worker instances. */
+    public record Options(int workers, Duration workerTimeout, int maxReceiveCount, Duration runTimeout) {
+        public static Options defaults() {
+            return new Options(10, Duration.ofMinutes(15), 5, Duration.ofHours(1));
+        }
+    }
+
+    private final BronzeStore store;
+    private final TextFiles files;
+    private final Options options;
+    private final PrintStream progress;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintStream progress, ObjectMapper mapper, Clock clock) {
+        this.store = store;
+        this.files = files;
+        this.options = options;
+        this.progress = progress;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** Runs a job to the end (or to the run timeout); the job's problems come back as JobValidationException. */
+    public RunSummary run(String jobDocument) {
+        long startNanos = System.nanoTime();
+        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
+            String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
+                    // As in template.yaml: visibility well above the worker's timeout.
+                    QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(options.workerTimeout().toSeconds() + 60),
+                    QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + options.maxReceiveCount()
+                            + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
+
+            RunRef run = dispatch(sqs.client(), queue, jobDocument);
+            int chunks = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow().chunks();
+            Tally tally = new Tally();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
+            for (int i = 0; i < options.workers(); i++) {
+                WorkerHandler handler = new WorkerHandler(
+                        ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), clock), tally, clock);
+                pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
+            }
+            String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
+            stop.set(true);
+            pollers.shutdown();
+            if (!pollers.awaitTermination(options.workerTimeout().toSeconds() + 30, TimeUnit.SECONDS)) {
+                pollers.shutdownNow();
+            }
+            return summarize(run, problem, sqs.depth(dlq), startNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private RunRef dispatch(SqsClient sqs, String queue, String jobDocument) {
+        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queue, files, clock));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
+                    new LocalLambdaContext("fetchfleet-dispatcher", Duration.ofMinutes(15), 1024));
+            JsonNode result = mapper.readTree(out.toByteArray());
+            RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
+            progress.printf("dispatched run %s: %d requests in %d chunks -> %s%n", run.runId(),
+                    result.get("requests").asInt(), result.get("chunks").asInt(), result.get("bronze").asText());
+            return run;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One poller: what Lambda's SQS event source mapping does for one concurrent invocation. */
+    private void poll(SqsClient sqs, String queue, WorkerHandler handler, AtomicBoolean stop) {
+        while (!stop.get()) {
+            List<Message> messages;
+            try {
+                messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(1)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            } catch (RuntimeException e) {
+                continue; // the queue is being shut down, or a transient error: poll again
+            }
+            if (messages.isEmpty()) {
+                continue;
+            }
+            SQSBatchResponse response = handler.handleRequest(toEvent(messages),
+                    new LocalLambdaContext("fetchfleet-worker", options.workerTimeout(), 1769));
+            Set<String> failed = response.getBatchItemFailures().stream()
+                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+            for (Message message : messages) {
+                if (failed.contains(message.messageId())) {
+                    // Lambda would wait out the visibility timeout; locally a short pause does the same job.
+                    int receives = Integer.parseInt(message.attributesAsStrings().getOrDefault("ApproximateReceiveCount", "1"));
+                    sqs.changeMessageVisibility(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle())
+                            .visibilityTimeout(Math.min(30, 2 * receives)));
+                } else {
+                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                }
+            }
+        }
+    }
+
+    private static SQSEvent toEvent(List<Message> messages) {
+        SQSEvent event = new SQSEvent();
+        event.setRecords(messages.stream().map(m -> {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(m.messageId());
+            record.setReceiptHandle(m.receiptHandle());
+            record.setBody(m.body());
+            record.setMd5OfBody(m.md5OfBody());
+            record.setAttributes(m.attributesAsStrings());
+            record.setEventSource("aws:sqs");
+            record.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:fetchfleet-chunks");
+            record.setAwsRegion("us-east-1");
+            return record;
+        }).toList());
+        return event;
+    }
+
+    /** Waits for _SUCCESS, printing progress; returns why the run stopped short, or null when it completed. */
+    private String watch(EmbeddedSqs sqs, String queue, String dlq, RunRef run, int chunks, Tally tally, long startNanos)
+            throws InterruptedException {
+        long deadline = startNanos + options.runTimeout().toNanos();
+        long lastPrint = 0;
+        while (true) {
+            boolean done = store.exists(run.successKey());
+            long now = System.nanoTime();
+            if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
+                progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%n",
+                        (now - startNanos) / 1e9, tally.chunks.get(), chunks, tally.requests.get(), tally.chunkFailures.get());
+                lastPrint = now;
+            }
+            if (done) {
+                return null;
+            }
+            int deadLetters = sqs.depth(dlq);
+            if (deadLetters > 0 && sqs.depth(queue) == 0) {
+                return deadLetters + " chunk(s) in the dead-letter queue after " + options.maxReceiveCount()
+                        + " failed deliveries; see the errors logged above";
+            }
+            if (now > deadline) {
+                return "run timeout of " + options.runTimeout() + " reached";
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos) {
+        BronzeWriter bronze = new BronzeWriter(store, mapper, clock);
+        int requests = bronze.readManifest(run).orElseThrow().requests();
+        Map<String, Long> counts = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        long records = 0;
+        long duplicates = 0;
+        long succeeded = 0;
+        long sequentialMillis = 0;
+        for (String part : bronze.partKeys(run)) {
+            for (BronzeRecord record : bronze.readPart(part)) {
+                records++;
+                counts.merge(record.statusKey(), 1L, Long::sum);
+                if (!seen.add(record.requestId() + "#" + record.page())) {
+                    duplicates++;
+                }
+                if (record.status() != null && record.status() < 400) {
+                    succeeded++;
+                }
+                sequentialMillis += record.durationMs();
+            }
+        }
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        boolean complete = problem == null && records == requests && duplicates == 0;
+        if (problem == null && !complete) {
+            problem = "bronze holds " + records + " records (" + duplicates + " duplicated) for " + requests + " requests";
+        }
+        return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, records,
+                succeeded, records - succeeded, duplicates, counts, round(wall), round(sequentialMillis / 1000.0),
+                wall > 0 ? round(sequentialMillis / 1000.0 / wall) : 0, deadLetters, problem);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** Progress counters fed by every worker's handler. */
+    private static final class Tally implements WorkerMetrics {
+        final AtomicLong chunks = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong chunkFailures = new AtomicLong();
+
+        @Override
+        public void chunkDone(ChunkResult result) {
+            chunks.incrementAndGet();
+            requests.addAndGet(result.requests());
+        }
+
+        @Override
+        public void chunkFailed() {
+            chunkFailures.incrementAndGet();
+        }
+
+        @Override
+        public void flush() {}
+    }
+}

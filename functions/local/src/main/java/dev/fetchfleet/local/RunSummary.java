@@ -1,0 +1,29 @@
+package dev.fetchfleet.local;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
+
+/**
+ * What a local run printed last, read back from bronze rather than from the workers' tallies:
+ * what the run's parts hold is what the user gets.
+ */
+@JsonPropertyOrder({"complete", "run_id", "source", "bronze", "requests", "records", "succeeded", "failed",
+        "duplicates", "status_counts", "wall_seconds", "sequential_seconds", "speedup", "dead_letters", "problem"})
+public record RunSummary(
+        @JsonProperty("complete") boolean complete,
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("source") String source,
+        @JsonProperty("bronze") String bronze,
+        @JsonProperty("requests") int requests,
+        @JsonProperty("records") long records,
+        @JsonProperty("succeeded") long succeeded,
+        @JsonProperty("failed") long failed,
+        @JsonProperty("duplicates") long duplicates,
+        @JsonProperty("status_counts") Map<String, Long> statusCounts,
+        @JsonProperty("wall_seconds") double wallSeconds,
+        @JsonProperty("sequential_seconds") double sequentialSeconds,
+        @JsonProperty("speedup") double speedup,
+        @JsonProperty("dead_letters") int deadLetters,
+        @JsonProperty("problem") String problem) {
+}

@@ -1,0 +1,84 @@
+package dev.fetchfleet.worker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.aws.AwsClients;
+import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.work.ChunkResult;
+import dev.fetchfleet.work.ChunkWorker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+/**
+ * The worker Lambda: each SQS message is one chunk. A chunk that fails is reported as a batch item
+ * failure, so SQS redelivers it (and, after maxReceiveCount, moves it to the DLQ); the others are kept.
+ */
+public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
+
+    private final ChunkWorker worker;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+
+    /** Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF. */
+    public WorkerHandler() {
+        this(fromEnvironment(), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC());
+    }
+
+    public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock) {
+        this.worker = worker;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    private static ChunkWorker fromEnvironment() {
+        String root = System.getenv("BRONZE_ROOT");
+        if (root == null || root.isBlank()) {
+            throw new IllegalStateException("environment variable BRONZE_ROOT is not set");
+        }
+        S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
+        return ChunkWorker.create(Json.newMapper(), BronzeStores.open(root, () -> s3),
+                Fetcher.newHttpClient(Duration.ofSeconds(10)), Clock.systemUTC());
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        PowertoolsLogging.initializeLogging(context);
+        Instant invocationEnd = clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        try {
+            for (SQSEvent.SQSMessage message : event.getRecords()) {
+                try {
+                    ChunkResult result = worker.process(message.getBody(), invocationEnd);
+                    metrics.chunkDone(result);
+                    LOG.info("chunk written", entry("run_id", result.run().runId()), entry("chunk", result.chunk()),
+                            entry("requests", result.requests()), entry("status_counts", result.statusCounts()),
+                            entry("duration_ms", result.durationMs()), entry("run_completed", result.runCompleted().isPresent()));
+                } catch (RuntimeException e) {
+                    metrics.chunkFailed();
+                    LOG.error("chunk failed; handed back to the queue", entry("message_id", message.getMessageId()),
+                            entry("error", String.valueOf(e)));
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+                }
+            }
+        } finally {
+            metrics.flush();
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+}
