@@ -109,13 +109,15 @@ public final class JobParser {
             return null;
         }
         List<RequestSpec> requests = new ArrayList<>(node.size());
+        List<Integer> positions = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems);
             if (request != null) {
                 requests.add(request);
+                positions.add(i);
             }
         }
-        checkDuplicateIds(requests, i -> "$.requests[" + i + "].id", problems);
+        checkDuplicateIds(requests, i -> "$.requests[" + positions.get(i) + "].id", problems);
         return new RequestSource.Inline(requests);
     }
 

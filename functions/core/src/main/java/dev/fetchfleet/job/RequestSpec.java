@@ -9,6 +9,8 @@ public record RequestSpec(String id, String method, URI url, Map<String, String>
 
     public RequestSpec {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        // A JSON null is no body: Jackson reads "body": null in a chunk message as NullNode, which would be sent as "null".
+        body = body == null || body.isNull() ? null : body;
     }
 
     public String host() {

@@ -1,0 +1,98 @@
+package dev.fetchfleet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.JobValidationException;
+import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.plan.Chunk;
+import dev.fetchfleet.plan.ChunkMessages;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+class DispatcherHandlerTest {
+
+    @Test
+    void dispatchesTheScheduledEventsJobAsChunksAndWritesTheManifestFirst() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String event = Files.readString(Repo.file("events/schedule-event.json"));
+        ScheduledEvent parsed = EventLoader.loadScheduledEvent(Repo.file("events/schedule-event.json").toString());
+        assertEquals("Scheduled Event", parsed.getDetailType());
+
+        JsonNode answer = fleet.mapper.readTree(fleet.dispatch(event));
+        assertEquals(250, answer.get("requests").asInt());
+        assertEquals(3, answer.get("chunks").asInt());
+
+        RunRef run = new RunRef("items", answer.get("ingestDate").asText(), answer.get("runId").asText());
+        Manifest manifest = fleet.mapper.readValue(fleet.store.get(run.manifestKey()).orElseThrow(), Manifest.class);
+        assertEquals(250, manifest.requests());
+        assertEquals(3, manifest.chunks());
+        assertTrue(fleet.s3.listObjectsV2(b -> b.bucket(fleet.bucket).prefix("bronze/source=items/")).contents()
+                .stream().anyMatch(o -> o.key().endsWith("/run_id=" + run.runId() + "/_manifest.json")));
+
+        ChunkMessages codec = new ChunkMessages(fleet.mapper, fleet.store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES);
+        List<Chunk> chunks = fleet.receiveAll().stream().map(Message::body).map(codec::decode).toList();
+        assertEquals(Set.of(0, 1, 2), chunks.stream().map(Chunk::index).collect(Collectors.toSet()));
+        Set<String> urls = new TreeSet<>();
+        chunks.forEach(c -> c.requests().forEach(r -> urls.add(r.url().toString())));
+        assertEquals(250, urls.size());
+        assertTrue(urls.contains("https://api.example.com/items/1") && urls.contains("https://api.example.com/items/250"));
+    }
+
+    @Test
+    void theManualInvokeSampleIsAJobTheDispatcherAccepts() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        JsonNode answer = fleet.mapper.readTree(fleet.dispatch(Files.readString(Repo.file("events/manual-invoke.json"))));
+        assertEquals(3, answer.get("requests").asInt());
+        assertEquals(1, fleet.receiveAll().size());
+    }
+
+    @Test
+    void rejectsABadJobWholeBeforeWritingOrSendingAnything() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String job = """
+                {"source": "posts", "chunkSize": 5000,
+                 "requests": [{"url": "https://ok.example.com/1"}, {"url": "ftp://files.example.com/x"}, {"url": "https://ok.example.com/1"}]}
+                """;
+        JobValidationException e = assertThrows(JobValidationException.class, () -> fleet.dispatch(job));
+        assertTrue(e.getMessage().contains("$.chunkSize = 5000"), e.getMessage());
+        assertTrue(e.getMessage().contains("$.requests[1].url = \"ftp://files.example.com/x\""), e.getMessage());
+        assertTrue(e.getMessage().contains("$.requests[2].id"), e.getMessage());
+        assertEquals(List.of(), fleet.receiveAll());
+        assertEquals(0, fleet.s3.listObjectsV2(b -> b.bucket(fleet.bucket)).keyCount());
+    }
+
+    @Test
+    void aChunkPastTheSqsSizeLimitTravelsAsAClaimCheckObject() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String big = "x".repeat(4_000);
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            requests.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i)
+                    .append("\",\"method\":\"POST\",\"url\":\"https://api.example.com/search\",\"body\":{\"q\":\"").append(big).append("\"}}");
+        }
+        JsonNode answer = fleet.mapper.readTree(fleet.dispatch("{\"source\":\"search\",\"requests\":[" + requests + "]}"));
+        assertEquals(1, answer.get("chunks").asInt());
+
+        List<Message> messages = fleet.receiveAll();
+        assertEquals(1, messages.size());
+        assertTrue(messages.getFirst().body().length() < 1024, "the message carries only a pointer");
+        assertTrue(fleet.mapper.readTree(messages.getFirst().body()).has("claimCheck"));
+        Chunk chunk = new ChunkMessages(fleet.mapper, fleet.store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES).decode(messages.getFirst().body());
+        assertEquals(100, chunk.requests().size());
+        RequestSpec first = chunk.requests().getFirst();
+        assertEquals(big, first.body().get("q").asText());
+        assertTrue(fleet.keys("_chunks/").size() == 1, "one claim-check object: " + fleet.keys("_chunks/"));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.fetchfleet.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test API on loopback: {@code GET /items/{n}} answers after a delay; n % 10 == 3 is a 404 (final),
+ * n % 10 == 7 answers 429 (Retry-After: 0) once, then 200; it counts every call per item.
+ */
+final class SlowApi implements AutoCloseable {
+
+    private final HttpServer server;
+    private final long delayMillis;
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    SlowApi(long delayMillis) throws IOException {
+        this.delayMillis = delayMillis;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        server.createContext("/items/", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    static int expectedStatus(int n) {
+        return n % 10 == 3 ? 404 : 200;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String id = exchange.getRequestURI().getPath().substring("/items/".length());
+            int call = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(delayMillis);
+            int n = Integer.parseInt(id);
+            if (n % 10 == 3) {
+                respond(exchange, 404, "{\"error\":\"no item " + id + "\"}");
+            } else if (n % 10 == 7 && call == 1) {
+                exchange.getResponseHeaders().add("Retry-After", "0");
+                respond(exchange, 429, "{\"error\":\"slow down\"}");
+            } else {
+                respond(exchange, 200, "{\"id\":" + id + ",\"call\":" + call + "}");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
