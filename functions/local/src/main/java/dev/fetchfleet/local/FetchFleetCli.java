@@ -9,7 +9,7 @@ import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public final class FetchFleetCli {
     }
 
     /** Runs a job and prints the summary; the exit code says whether every request reached bronze. */
-    static int runJob(String job, String bronzeRoot, FleetOptions options, PrintStream out, PrintStream err) {
+    static int runJob(String job, String bronzeRoot, FleetOptions options, PrintWriter out, PrintWriter err) {
         ObjectMapper mapper = Json.newMapper();
         Supplier<S3Client> s3 = options.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
@@ -90,6 +90,7 @@ public final class FetchFleetCli {
         } catch (JobValidationException e) {
             err.println(e.getMessage());
             err.println("nothing was sent.");
+            err.flush();
             return EXIT_INVALID_JOB;
         }
         err.printf("%d requests: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
@@ -98,11 +99,13 @@ public final class FetchFleetCli {
         if (!summary.complete()) {
             err.println("INCOMPLETE: " + summary.problem());
         }
+        err.flush();
         try {
             out.println(mapper.writeValueAsString(summary));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        out.flush();
         return summary.complete() ? 0 : EXIT_INCOMPLETE;
     }
 
@@ -131,6 +134,7 @@ public final class FetchFleetCli {
                 document = Files.readString(job);
             } catch (IOException e) {
                 spec.commandLine().getErr().println("cannot read job file " + job + ": " + e);
+                spec.commandLine().getErr().flush();
                 return EXIT_INVALID_JOB;
             }
             if (runId != null) {
@@ -143,7 +147,7 @@ public final class FetchFleetCli {
                     // leave the document as it is: the parser reports what is wrong with it
                 }
             }
-            return runJob(document, bronze, options, System.out, System.err);
+            return runJob(document, bronze, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 
@@ -168,10 +172,14 @@ public final class FetchFleetCli {
         @CommandLine.Mixin
         FleetOptions options = new FleetOptions();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
             try (DemoApi api = DemoApi.start(0, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42))) {
-                System.err.printf("demo API at %s: %d ms a call, %.0f%% of ids fail their first call%n",
+                err.printf("demo API at %s: %d ms a call, %.0f%% of ids fail their first call%n",
                         api.baseUrl(), latencyMs, failureRate * 100);
                 String job = """
                         {"source": "demo",
@@ -180,7 +188,7 @@ public final class FetchFleetCli {
                          "fetch": {"maxInFlight": 256, "perHost": {"maxConcurrency": 256, "requestsPerSecond": 1000},
                                    "timeoutSeconds": 30, "retry": {"maxAttempts": 5, "baseDelayMillis": 200, "maxDelayMillis": 5000}}}
                         """.formatted(api.baseUrl(), requests, chunkSize);
-                return runJob(job, bronze, options, System.out, System.err);
+                return runJob(job, bronze, options, spec.commandLine().getOut(), err);
             }
         }
     }

@@ -19,7 +19,7 @@ import dev.fetchfleet.worker.WorkerMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,11 +58,11 @@ public final class LocalFleet {
     private final BronzeStore store;
     private final TextFiles files;
     private final Options options;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintStream progress, ObjectMapper mapper, Clock clock) {
+    public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
         this.store = store;
         this.files = files;
         this.options = options;
@@ -115,6 +115,7 @@ public final class LocalFleet {
             RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
             progress.printf("dispatched run %s: %d requests in %d chunks -> %s%n", run.runId(),
                     result.get("requests").asInt(), result.get("chunks").asInt(), result.get("bronze").asText());
+            progress.flush();
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -179,6 +180,7 @@ public final class LocalFleet {
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                 progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%n",
                         (now - startNanos) / 1e9, tally.chunks.get(), chunks, tally.requests.get(), tally.chunkFailures.get());
+                progress.flush();
                 lastPrint = now;
             }
             if (done) {

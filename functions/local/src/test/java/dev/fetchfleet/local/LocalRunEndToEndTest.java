@@ -1,0 +1,150 @@
+package dev.fetchfleet.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The local runner as a user runs it: a job file, a bronze directory, the exit code and the last line. */
+class LocalRunEndToEndTest {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final Pattern PART = Pattern.compile(
+            "source=flaky/ingest_date=\\d{4}-\\d{2}-\\d{2}/run_id=([A-Za-z0-9_-]+)/part-\\d{5}\\.jsonl\\.gz");
+
+    record Result(int exitCode, String out, String err) {
+        JsonNode summary() throws IOException {
+            List<String> lines = out.lines().toList();
+            return MAPPER.readTree(lines.getLast());
+        }
+    }
+
+    private static Result fetchfleet(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new FetchFleetCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void runLandsEveryRequestOfA1000RequestJobInBronzeExactlyOnceWithItsStatus(@TempDir Path dir) throws Exception {
+        try (FlakyApi api = new FlakyApi(100)) {
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, """
+                    {"source": "flaky", "chunkSize": 50,
+                     "template": {"url": "%s/items/{n}", "values": {"n": {"from": 1, "to": 1000}}},
+                     "fetch": {"perHost": {"maxConcurrency": 50, "requestsPerSecond": 500},
+                               "retry": {"maxAttempts": 3, "baseDelayMillis": 20, "maxDelayMillis": 200}}}
+                    """.formatted(api.base()));
+            Path bronze = dir.resolve("bronze");
+
+            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "8");
+
+            assertEquals(0, result.exitCode(), result.err());
+            JsonNode summary = result.summary();
+            assertTrue(summary.get("complete").asBoolean(), summary.toString());
+            assertEquals(1000, summary.get("requests").asInt());
+            assertEquals(0, summary.get("duplicates").asInt());
+
+            Map<Integer, JsonNode> byItem = new HashMap<>();
+            String runId = summary.get("run_id").asText();
+            List<Path> parts;
+            try (Stream<Path> files = Files.walk(bronze)) {
+                parts = files.filter(p -> p.getFileName().toString().startsWith("part-")).toList();
+            }
+            assertEquals(20, parts.size());
+            for (Path part : parts) {
+                Matcher m = PART.matcher(bronze.relativize(part).toString());
+                assertTrue(m.matches(), "design layout: " + part);
+                assertEquals(runId, m.group(1));
+                for (JsonNode record : readPart(part)) {
+                    int n = Integer.parseInt(record.get("url").asText().replaceAll(".*/", ""));
+                    assertEquals(null, byItem.put(n, record), "item " + n + " appears once");
+                }
+            }
+            assertEquals(1000, byItem.size());
+            for (int n = 1; n <= 1000; n++) {
+                JsonNode record = byItem.get(n);
+                assertEquals(FlakyApi.finalStatus(n), record.get("status").asInt(), "status of item " + n);
+                assertEquals(FlakyApi.expectedCalls(n, 3), record.get("attempts").asInt(), "attempts of item " + n);
+                assertEquals(FlakyApi.expectedCalls(n, 3), api.calls.get(n).get(), "calls the API saw for item " + n);
+            }
+            Path runDir = parts.getFirst().getParent();
+            assertTrue(Files.exists(runDir.resolve("_manifest.json")));
+            JsonNode success = MAPPER.readTree(runDir.resolve("_SUCCESS").toFile());
+            assertEquals(1000, success.get("requests").asInt());
+            assertEquals(100, success.get("status_counts").get("404").asInt());
+            assertEquals(10, success.get("status_counts").get("503").asInt());
+            assertEquals(890, success.get("status_counts").get("200").asInt());
+        }
+    }
+
+    @Test
+    void aBadJobExitsNonZeroNamingTheFieldAndValueAndSendsNothing(@TempDir Path dir) throws Exception {
+        try (FlakyApi api = new FlakyApi(0)) {
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, """
+                    {"source": "flaky", "requests": [{"url": "%s/items/1"}, {"url": "gopher://example.com/x"}], "chunkSze": 10}
+                    """.formatted(api.base()));
+            Path bronze = dir.resolve("bronze");
+
+            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString());
+
+            assertEquals(FetchFleetCli.EXIT_INVALID_JOB, result.exitCode());
+            assertTrue(result.err().contains("$.requests[1].url = \"gopher://example.com/x\""), result.err());
+            assertTrue(result.err().contains("$.chunkSze"), result.err());
+            assertEquals(0, api.total());
+            assertFalse(Files.exists(bronze) && Files.list(bronze).findAny().isPresent(), "nothing written");
+        }
+    }
+
+    @Test
+    void demoRunsAGeneratedJobAgainstItsOwnApiAndSummarizes(@TempDir Path dir) throws Exception {
+        Result result = fetchfleet("demo", "--requests", "60", "--latency-ms", "50", "--chunk-size", "20",
+                "--bronze", dir.resolve("bronze").toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode summary = result.summary();
+        assertEquals(60, summary.get("requests").asInt());
+        assertEquals(60, summary.get("succeeded").asInt());
+        assertTrue(summary.get("sequential_seconds").asDouble() >= 60 * 0.05, summary.toString());
+        assertTrue(result.err().contains("chunks 3/3 written"), result.err());
+    }
+
+    private static List<JsonNode> readPart(Path part) throws IOException {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(part)), StandardCharsets.UTF_8))) {
+            return reader.lines().map(line -> {
+                try {
+                    return MAPPER.readTree(line);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+    }
+}
