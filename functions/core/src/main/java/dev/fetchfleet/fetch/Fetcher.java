@@ -143,6 +143,11 @@ public final class Fetcher {
                 lastError = "HTTP " + response.statusCode();
                 wait = retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null)).orElse(wait);
             }
+            if (clock.instant().plus(wait).isAfter(startDeadline)) {
+                // A long Retry-After (or backoff) must not keep the worker past its deadline, where it is cut off.
+                return failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
+                        "stopped retrying at the worker's deadline; last error: " + lastError);
+            }
             Thread.sleep(wait);
         }
     }

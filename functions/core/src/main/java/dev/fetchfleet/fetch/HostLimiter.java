@@ -10,14 +10,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class HostLimiter {
 
+    /**
+     * Spacing starts exactly 1/r apart puts r+1 starts exactly one second apart, so any jitter between a
+     * start here and its arrival at the server (scheduling, a first request opening the connection) shows
+     * the server r+1 starts in under a second. Spacing them 5% wider leaves 50 ms of each second for that.
+     */
+    static final double WINDOW_SLACK = 0.05;
+
     private final Semaphore inFlight;
     private final long intervalNanos;
     private long nextStartNanos = Long.MIN_VALUE;
 
     HostLimiter(int maxConcurrency, double requestsPerSecond) {
         this.inFlight = new Semaphore(maxConcurrency, true);
-        // Round the interval up so that r starts never fit in under a second.
-        this.intervalNanos = (long) Math.ceil(1_000_000_000d / requestsPerSecond);
+        this.intervalNanos = (long) Math.ceil(1_000_000_000d * (1 + WINDOW_SLACK) / requestsPerSecond);
     }
 
     /** Blocks until this request may start; the caller must {@link #release()} once it ends. */

@@ -1,0 +1,278 @@
+package dev.fetchfleet.bronze;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.fetchfleet.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BronzeWriterTest {
+
+    private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");
+    private static final Instant STARTED = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Instant FETCHED = Instant.parse("2026-03-01T12:00:01.250Z");
+
+    /** A clock the test moves: {@code _SUCCESS} must keep the end time of the call that wrote it. */
+    private static final class SteppingClock extends Clock {
+        private volatile Instant now;
+
+        SteppingClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-03-01T12:05:00Z"));
+
+    @TempDir
+    Path root;
+
+    private LocalBronzeStore store;
+    private BronzeWriter writer;
+
+    @BeforeEach
+    void setUp() {
+        store = new LocalBronzeStore(root);
+        writer = new BronzeWriter(store, mapper, clock);
+    }
+
+    private BronzeRecord ok(String id, JsonNode body, String encoding) {
+        return new BronzeRecord("run-1", "posts", id, "GET", "https://api.example.com/posts/" + id, 200,
+                Map.of("content-type", "application/json"), body, encoding, FETCHED, 42, 1, null, 0);
+    }
+
+    private BronzeRecord status(String id, int status) {
+        return new BronzeRecord("run-1", "posts", id, "GET", "https://api.example.com/posts/" + id, status,
+                Map.of(), TextNode.valueOf("x"), "text", FETCHED, 5, 1, null, 0);
+    }
+
+    private BronzeRecord noResponse(String id) {
+        return new BronzeRecord("run-1", "posts", id, "GET", "https://api.example.com/posts/" + id, null,
+                Map.of(), null, null, FETCHED, 3_000, 5, "no response after 5 attempts: ConnectException", 0);
+    }
+
+    private List<JsonNode> linesOf(Path part) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(part)))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                lines.add(mapper.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    private void writeManifest(int chunks) {
+        writer.writeManifest(new Manifest("run-1", "posts", "2026-03-01", STARTED, chunks * 2, chunks, 2,
+                mapper.createObjectNode().put("source", "posts")));
+    }
+
+    @Test
+    void writesAPartAsGzipJsonLinesWithTheBronzeFieldsInOrder() throws IOException {
+        List<BronzeRecord> records = List.of(
+                ok("1", mapper.readTree("{\"title\": \"hello\", \"tags\": [\"a\"]}"), "json"),
+                noResponse("2"));
+
+        writer.writePart(RUN, 3, records);
+
+        Path part = root.resolve("source=posts/ingest_date=2026-03-01/run_id=run-1/part-00003.jsonl.gz");
+        assertTrue(Files.isRegularFile(part));
+        List<JsonNode> lines = linesOf(part);
+        assertEquals(2, lines.size());
+
+        JsonNode first = lines.get(0);
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = first.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        assertEquals(List.of("run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
+                "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page"), names);
+        assertEquals("run-1", first.get("run_id").asText());
+        assertEquals("1", first.get("request_id").asText());
+        assertEquals(200, first.get("status").asInt());
+        assertEquals("hello", first.get("body").get("title").asText(), "a JSON body is kept as JSON, not a string");
+        assertEquals("json", first.get("body_encoding").asText());
+        assertEquals("2026-03-01T12:00:01.250Z", first.get("fetched_at").asText());
+        assertEquals(42, first.get("duration_ms").asLong());
+        assertTrue(first.get("error").isNull());
+        assertEquals(0, first.get("page").asInt());
+
+        JsonNode failed = lines.get(1);
+        assertTrue(failed.has("status") && failed.get("status").isNull(), failed::toString);
+        assertTrue(failed.get("body").isNull(), failed::toString);
+        assertTrue(failed.get("body_encoding").isNull(), failed::toString);
+        assertEquals("no response after 5 attempts: ConnectException", failed.get("error").asText());
+        assertEquals(5, failed.get("attempts").asInt());
+    }
+
+    @Test
+    void readsBackThePartItWrote() throws IOException {
+        List<BronzeRecord> records = List.of(
+                ok("1", mapper.readTree("{\"n\": 1}"), "json"),
+                ok("2", TextNode.valueOf("plain ü text\nwith a newline"), "text"),
+                ok("3", TextNode.valueOf("iVBORw0KGgo="), "base64"),
+                noResponse("4"));
+        writer.writePart(RUN, 0, records);
+
+        List<BronzeRecord> read = writer.readPart(RUN.partKey(0));
+
+        assertEquals(records.size(), read.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(records.get(i), read.get(i), "record " + i);
+        }
+        BronzeRecord failed = read.get(3);
+        assertEquals(null, failed.status());
+        assertEquals("error", failed.statusKey());
+        assertEquals(records.get(3).error(), failed.error());
+        assertTrue(failed.body() == null || failed.body().isNull(), () -> "body " + failed.body());
+    }
+
+    @Test
+    void listsOnlyTheRunsParts() {
+        writeManifest(2);
+        writer.writePart(RUN, 1, List.of(status("a", 200)));
+        writer.writePart(RUN, 0, List.of(status("b", 200)));
+        writer.writePart(new RunRef("posts", "2026-03-01", "run-2"), 5, List.of(status("c", 200)));
+
+        assertEquals(List.of(RUN.partKey(0), RUN.partKey(1)), writer.partKeys(RUN));
+    }
+
+    @Test
+    void writesSuccessOnlyOnceEveryPartExistsWithCountsByStatus() throws IOException {
+        writeManifest(3);
+        writer.writePart(RUN, 0, List.of(status("a", 200), status("b", 200)));
+        writer.writePart(RUN, 2, List.of(status("e", 404), noResponse("f")));
+
+        assertEquals(Optional.empty(), writer.completeIfDone(RUN), "part 1 is missing");
+        assertFalse(store.exists(RUN.successKey()));
+
+        writer.writePart(RUN, 1, List.of(status("c", 200), status("d", 503)));
+        Success success = writer.completeIfDone(RUN).orElseThrow();
+
+        assertEquals(6, success.requests());
+        assertEquals(3, success.chunks());
+        assertEquals(Map.of("200", 3L, "404", 1L, "503", 1L, "error", 1L), success.statusCounts());
+        assertEquals(STARTED, success.startedAt());
+        assertEquals(clock.instant(), success.finishedAt());
+
+        JsonNode onDisk = mapper.readTree(root.resolve("source=posts/ingest_date=2026-03-01/run_id=run-1/_SUCCESS").toFile());
+        assertEquals("run-1", onDisk.get("run_id").asText());
+        assertEquals(6, onDisk.get("requests").asLong());
+        assertEquals(3, onDisk.get("status_counts").get("200").asLong());
+        assertEquals(1, onDisk.get("status_counts").get("error").asLong());
+        assertEquals("2026-03-01T12:05:00Z", onDisk.get("finished_at").asText());
+        assertEquals(Optional.of(success), writer.readSuccess(RUN));
+    }
+
+    @Test
+    void aSecondCompletionDoesNotRewriteSuccess() {
+        writeManifest(1);
+        writer.writePart(RUN, 0, List.of(status("a", 200)));
+        Success first = writer.completeIfDone(RUN).orElseThrow();
+        byte[] written = store.get(RUN.successKey()).orElseThrow();
+
+        clock.advance(Duration.ofMinutes(5));
+        writer.writePart(RUN, 0, List.of(status("a", 500)));
+
+        assertEquals(Optional.empty(), writer.completeIfDone(RUN));
+        assertArrayEquals(written, store.get(RUN.successKey()).orElseThrow());
+        assertEquals(Optional.of(first), writer.readSuccess(RUN));
+    }
+
+    @Test
+    void aRedeliveredChunkReplacesItsPartInsteadOfAddingOne() {
+        writeManifest(2);
+        writer.writePart(RUN, 0, List.of(status("a", 500)));
+        writer.writePart(RUN, 0, List.of(status("a", 200)));
+        assertEquals(Optional.empty(), writer.completeIfDone(RUN), "a part written twice is still one part of two");
+
+        writer.writePart(RUN, 1, List.of(status("b", 200)));
+        Success success = writer.completeIfDone(RUN).orElseThrow();
+        assertEquals(2, success.requests());
+        assertEquals(Map.of("200", 2L), success.statusCounts());
+    }
+
+    @Test
+    void completesAManyChunkRunWhenTheLastPartArrivesInAnyOrder() {
+        writeManifest(12);
+        List<Integer> order = new ArrayList<>(IntStream.range(0, 12).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        int completions = 0;
+        for (int chunk : order) {
+            writer.writePart(RUN, chunk, List.of(status("r" + chunk, 200)));
+            if (writer.completeIfDone(RUN).isPresent()) {
+                completions++;
+                assertEquals(order.getLast(), chunk, "completed before the last part");
+            }
+        }
+        assertEquals(1, completions);
+    }
+
+    @Test
+    void readsBackTheManifest() {
+        writeManifest(4);
+        Manifest manifest = writer.readManifest(RUN).orElseThrow();
+        assertEquals(RUN, manifest.run());
+        assertEquals(4, manifest.chunks());
+        assertEquals(STARTED, manifest.startedAt());
+        assertTrue(store.exists("source=posts/ingest_date=2026-03-01/run_id=run-1/_manifest.json"));
+    }
+
+    @Test
+    void refusesToCompleteARunWithoutAManifest() {
+        writer.writePart(RUN, 0, List.of(status("a", 200)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.completeIfDone(RUN));
+        assertTrue(e.getMessage().contains("_manifest.json"), e.getMessage());
+        assertFalse(store.exists(RUN.successKey()));
+    }
+
+    @Test
+    void saysWhichPartIsMissing() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.readPart(RUN.partKey(9)));
+        assertTrue(e.getMessage().contains("part-00009.jsonl.gz"), e.getMessage());
+    }
+}
