@@ -38,8 +38,32 @@ public final class BronzeWriter {
         return store;
     }
 
+    /** The manifest, and the run-id index that finds it again. */
     public void writeManifest(Manifest manifest) {
         store.put(manifest.run().manifestKey(), toJson(manifest));
+        store.put(RunRef.indexKey(manifest.source(), manifest.runId()), toJson(manifest.run()));
+    }
+
+    /** The run a run id names, if a dispatcher ever wrote its manifest. */
+    public Optional<RunRef> findRun(String source, String runId) {
+        return store.get(RunRef.indexKey(source, runId)).map(bytes -> fromJson(bytes, RunRef.class));
+    }
+
+    public Optional<List<BronzeRecord>> readCheckpoint(RunRef run, int chunk) {
+        String key = run.checkpointKey(chunk);
+        return store.exists(key) ? Optional.of(readPart(key)) : Optional.empty();
+    }
+
+    public void writeCheckpoint(RunRef run, int chunk, List<BronzeRecord> records) {
+        store.put(run.checkpointKey(chunk), encodePart(records));
+    }
+
+    public void deleteCheckpoint(RunRef run, int chunk) {
+        store.delete(run.checkpointKey(chunk));
+    }
+
+    public List<String> checkpointKeys(RunRef run) {
+        return store.list("_checkpoints/" + run.prefix());
     }
 
     public Optional<Manifest> readManifest(RunRef run) {

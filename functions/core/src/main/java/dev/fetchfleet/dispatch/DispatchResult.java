@@ -1,7 +1,13 @@
 package dev.fetchfleet.dispatch;
 
 import dev.fetchfleet.bronze.RunRef;
+import java.util.List;
 
-/** What a dispatch did: the run it started and how much it sent. */
-public record DispatchResult(RunRef run, int requests, int chunks, int sendCalls, String runLocation) {
+/**
+ * What a dispatch did: the run it started (or resumed), how much it sent, and what the user should
+ * know (fleet caps). {@code chunksAlreadyDone} counts the parts an earlier dispatch of the same run id
+ * had already written; those chunks were not sent again.
+ */
+public record DispatchResult(RunRef run, int requests, int chunks, int chunksSent, int chunksAlreadyDone,
+                             String runLocation, List<String> warnings) {
 }

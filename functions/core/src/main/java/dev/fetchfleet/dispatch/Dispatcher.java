@@ -16,7 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import dev.fetchfleet.job.JobValidationException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,15 +37,18 @@ public final class Dispatcher {
     private final ChunkMessages messages;
     private final SqsBatchSender sender;
     private final Clock clock;
+    private final int workerMaxConcurrency;
 
+    /** {@code workerMaxConcurrency}: the deployed worker concurrency, for the fleet-cap warnings (0: unknown). */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
-                      SqsBatchSender sender, Clock clock) {
+                      SqsBatchSender sender, Clock clock, int workerMaxConcurrency) {
         this.parser = parser;
         this.expander = expander;
         this.bronze = bronze;
         this.messages = messages;
         this.sender = sender;
         this.clock = clock;
+        this.workerMaxConcurrency = workerMaxConcurrency;
     }
 
     public DispatchResult dispatch(String jobDocument) {
@@ -50,15 +57,47 @@ public final class Dispatcher {
 
     public DispatchResult dispatch(Job job) {
         List<RequestSpec> requests = expander.expand(job);
+        if (job.runId() != null) {
+            Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
+            if (earlier.isPresent()) {
+                return resume(job, requests, earlier.get());
+            }
+        }
         Instant startedAt = clock.instant();
         String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
         RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
         List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
 
         bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
-                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw())));
-        int calls = sender.sendAll(chunks.stream().map(messages::encode).toList());
-        return new DispatchResult(run, requests.size(), chunks.size(), calls, bronze.store().locate(run.prefix()));
+                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw(), job.fetch().redactHeaders())));
+        sender.sendAll(chunks.stream().map(messages::encode).toList());
+        return new DispatchResult(run, requests.size(), chunks.size(), chunks.size(), 0, bronze.store().locate(run.prefix()),
+                FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));
+    }
+
+    /**
+     * The same run id again: a resumed local run, or Lambda retrying an asynchronous invocation. The
+     * manifest and partition stay those of the first dispatch; only chunks without a part are sent, so a
+     * finished chunk is never fetched again, and a run whose parts all exist is only completed.
+     */
+    private DispatchResult resume(Job job, List<RequestSpec> requests, RunRef run) {
+        Manifest manifest = bronze.readManifest(run).orElseThrow(() ->
+                new IllegalStateException("run " + run.runId() + " is indexed but has no manifest at " + bronze.store().locate(run.manifestKey())));
+        List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
+        if (manifest.requests() != requests.size() || manifest.chunks() != chunks.size()) {
+            throw JobValidationException.of("$.runId", '"' + run.runId() + '"', "names an earlier run of "
+                    + manifest.requests() + " requests in " + manifest.chunks() + " chunks, but this job has "
+                    + requests.size() + " in " + chunks.size() + "; resume it with the same job, or use a new run id");
+        }
+        Set<String> written = new HashSet<>(bronze.partKeys(run));
+        List<Chunk> missing = chunks.stream().filter(c -> !written.contains(run.partKey(c.index()))).toList();
+        if (missing.isEmpty()) {
+            bronze.completeIfDone(run);
+        } else {
+            sender.sendAll(missing.stream().map(messages::encode).toList());
+        }
+        return new DispatchResult(run, requests.size(), chunks.size(), missing.size(), chunks.size() - missing.size(),
+                bronze.store().locate(run.prefix()), FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));
     }
 
     /**
@@ -68,9 +107,15 @@ public final class Dispatcher {
     public static Dispatcher create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
                                     software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
                                     dev.fetchfleet.job.TextFiles files, Clock clock) {
+        return create(mapper, store, sqs, queueUrl, files, clock, 0);
+    }
+
+    public static Dispatcher create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
+                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
+                                    dev.fetchfleet.job.TextFiles files, Clock clock, int workerMaxConcurrency) {
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
                 new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new SqsBatchSender(sqs, queueUrl), clock);
+                new SqsBatchSender(sqs, queueUrl), clock, workerMaxConcurrency);
     }
 
     static String newRunId(Instant startedAt) {

@@ -11,25 +11,26 @@ final class Secrets {
 
     private Secrets() {}
 
-    static JsonNode redacted(JsonNode job) {
+    /** {@code alsoSensitive}: the job's own {@code fetch.redactHeaders}. */
+    static JsonNode redacted(JsonNode job, java.util.List<String> alsoSensitive) {
         JsonNode copy = job.deepCopy();
-        redactInPlace(copy);
+        redactInPlace(copy, alsoSensitive);
         return copy;
     }
 
-    private static void redactInPlace(JsonNode node) {
+    private static void redactInPlace(JsonNode node, java.util.List<String> alsoSensitive) {
         if (node instanceof ObjectNode object) {
             JsonNode headers = object.get("headers");
             if (headers instanceof ObjectNode headerObject) {
                 for (String name : new ArrayList<>(iterable(headerObject))) {
-                    if (Redaction.isSensitive(name)) {
+                    if (Redaction.isSensitive(name, alsoSensitive) && !dev.fetchfleet.fetch.SecretReferences.mentions(headerObject.get(name).asText())) {
                         headerObject.set(name, TextNode.valueOf(Redaction.REDACTED));
                     }
                 }
             }
-            object.elements().forEachRemaining(Secrets::redactInPlace);
+            object.elements().forEachRemaining(child -> redactInPlace(child, alsoSensitive));
         } else if (node != null && node.isArray()) {
-            node.elements().forEachRemaining(Secrets::redactInPlace);
+            node.elements().forEachRemaining(child -> redactInPlace(child, alsoSensitive));
         }
     }
 

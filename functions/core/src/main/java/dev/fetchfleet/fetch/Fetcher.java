@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,20 +44,30 @@ public final class Fetcher {
     private final BodyDecoder decoder;
     /** Per host and caps, for the life of the worker: a warm Lambda keeps its politeness across chunks. */
     private final Map<String, HostLimiter> hosts = new ConcurrentHashMap<>();
+    private final SecretReferences.Store secrets;
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock) {
+        this(http, mapper, clock, SecretReferences.NONE);
+    }
+
+    public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets) {
         this.http = http;
         this.mapper = mapper;
         this.clock = clock;
         this.decoder = new BodyDecoder(mapper);
+        this.secrets = secrets;
     }
 
-    /** One HTTP client per worker: HTTP/2 where the server offers it, connections reused. */
+    /**
+     * One HTTP client per worker: HTTP/2 where the server offers it, connections reused. Redirects are
+     * not followed: a 3xx is kept as the answer (with its Location), so a redirect can never take a
+     * request to an address the job's validation refused, such as the instance-metadata service.
+     */
     public static HttpClient newHttpClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -67,13 +78,33 @@ public final class Fetcher {
     public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, FetchConfig config, Instant startDeadline) {
         Semaphore inFlight = new Semaphore(config.maxInFlight(), true);
         RetryPolicy retry = new RetryPolicy(config.retry(), clock);
+        // Resolved before any request starts: a secret that cannot be read fails the chunk (to be
+        // redelivered), rather than turning every request into a terminal error.
+        Map<String, String> resolved = new java.util.HashMap<>();
+        List<RequestSpec> sendable = requests.stream().map(r -> SecretReferences.resolve(r, secrets, resolved)).toList();
         List<Future<BronzeRecord>> futures = new ArrayList<>(requests.size());
+        // A thread is started only when one of a bounded number of slots frees up: a chunk of 1,000
+        // requests then keeps a few hundred threads (and their stacks) alive, not 1,000 parked ones.
+        // Twice the in-flight cap, so requests sleeping out a retry do not idle the sockets.
+        Semaphore slots = new Semaphore(2 * config.maxInFlight());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (RequestSpec request : requests) {
-                HostLimiter host = hosts.computeIfAbsent(
-                        request.host() + "|" + config.perHost(),
-                        k -> new HostLimiter(config.perHost().maxConcurrency(), config.perHost().requestsPerSecond()));
-                futures.add(threads.submit(() -> fetchOne(run, request, config, retry, inFlight, host, startDeadline)));
+            for (RequestSpec request : sendable) {
+                FetchConfig.PerHost caps = config.capsFor(request.url().getHost(), request.url().getPort());
+                HostLimiter host = hosts.computeIfAbsent(request.host() + "|" + caps,
+                        k -> new HostLimiter(caps.maxConcurrency(), caps.requestsPerSecond()));
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while fetching", e);
+                }
+                futures.add(threads.submit(() -> {
+                    try {
+                        return fetchOne(run, request, config, retry, inFlight, host, startDeadline);
+                    } finally {
+                        slots.release();
+                    }
+                }));
             }
         }
         List<BronzeRecord> records = new ArrayList<>(requests.size());
@@ -109,7 +140,7 @@ public final class Fetcher {
                         : failed(run, request, firstStart, elapsedMillis(startNanos), attempt - 1,
                         "stopped retrying at the worker's deadline; last error: " + lastError);
             }
-            HttpResponse<byte[]> response = null;
+            HttpResponse<LimitedBody> response = null;
             inFlight.acquire();
             try {
                 host.acquire();
@@ -121,7 +152,10 @@ public final class Fetcher {
                         firstStart = clock.instant();
                         startNanos = System.nanoTime();
                     }
-                    response = send(request, config.timeoutSeconds());
+                    response = send(request, config);
+                    // Learned before this request gives up its place at the host, so that the next request
+                    // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
+                    learn(host, retry, response);
                 } finally {
                     host.release();
                 }
@@ -130,10 +164,10 @@ public final class Fetcher {
             } finally {
                 inFlight.release();
             }
-            boolean retryable = response == null || RetryPolicy.retryable(response.statusCode());
+            boolean retryable = response == null || retry.retryable(response.statusCode());
             if (!retryable || attempt >= retry.maxAttempts()) {
                 return response != null
-                        ? answered(run, request, response, firstStart, elapsedMillis(startNanos), attempt,
+                        ? answered(run, request, response, config, firstStart, elapsedMillis(startNanos), attempt,
                         retryable ? "gave up after " + attempt + " attempts" : null)
                         : failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
                         "no response after " + attempt + " attempts: " + lastError);
@@ -141,7 +175,10 @@ public final class Fetcher {
             Duration wait = retry.backoff(attempt);
             if (response != null) {
                 lastError = "HTTP " + response.statusCode();
-                wait = retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null)).orElse(wait);
+                Optional<Duration> retryAfter = retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                if (retryAfter.isPresent()) {
+                    wait = retryAfter.get();
+                }
             }
             if (clock.instant().plus(wait).isAfter(startDeadline)) {
                 // A long Retry-After (or backoff) must not keep the worker past its deadline, where it is cut off.
@@ -152,8 +189,22 @@ public final class Fetcher {
         }
     }
 
-    private HttpResponse<byte[]> send(RequestSpec request, int timeoutSeconds)
+    /** A 429 slows the host down, any other answer lets it speed up again; a Retry-After quiets the whole host. */
+    private static void learn(HostLimiter host, RetryPolicy retry, HttpResponse<LimitedBody> response) {
+        if (response.statusCode() == 429) {
+            host.throttled();
+        } else {
+            host.succeeded();
+        }
+        if (retry.retryable(response.statusCode())) {
+            retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null))
+                    .ifPresent(quiet -> host.pause(quiet.toNanos()));
+        }
+    }
+
+    private HttpResponse<LimitedBody> send(RequestSpec request, FetchConfig config)
             throws IOException, TimeoutException, InterruptedException {
+        int timeoutSeconds = config.timeoutSeconds();
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).timeout(Duration.ofSeconds(timeoutSeconds));
         request.headers().forEach(builder::header);
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
@@ -166,7 +217,7 @@ public final class Fetcher {
         }
         builder.method(request.method(), body);
         // The request timeout covers the headers; the future's timeout covers the body as well.
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<LimitedBody>> future = http.sendAsync(builder.build(), LimitedBody.handler(config.maxResponseBytes()));
         try {
             return future.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -183,24 +234,35 @@ public final class Fetcher {
         }
     }
 
-    private BronzeRecord answered(RunRef run, RequestSpec request, HttpResponse<byte[]> response, Instant fetchedAt,
-                                  long durationMs, int attempts, String error) {
+    private BronzeRecord answered(RunRef run, RequestSpec request, HttpResponse<LimitedBody> response, FetchConfig config,
+                                  Instant fetchedAt, long durationMs, int attempts, String error) {
         HttpHeaders headers = response.headers();
+        LimitedBody received = response.body();
         JsonNode body;
         String encoding;
-        try {
-            byte[] bytes = BodyDecoder.uncompress(response.body(), headers.firstValue("Content-Encoding").orElse(null));
-            BodyDecoder.Decoded decoded = decoder.decode(bytes, headers.firstValue("Content-Type").orElse(null));
-            body = decoded.body();
-            encoding = decoded.encoding();
-        } catch (IOException e) {
-            BodyDecoder.Decoded raw = decoder.decode(response.body(), "application/octet-stream");
+        if (received.truncated()) {
+            // Half a JSON document is not JSON, and half a gzip stream does not inflate: keep the bytes.
+            BodyDecoder.Decoded raw = decoder.decode(received.bytes(), "application/octet-stream");
             body = raw.body();
             encoding = raw.encoding();
-            error = "body could not be decompressed: " + e.getMessage();
+            error = "body truncated at " + config.maxResponseBytes() + " bytes (fetch.maxResponseBytes)"
+                    + (error == null ? "" : "; " + error);
+        } else {
+            try {
+                byte[] bytes = BodyDecoder.uncompress(received.bytes(), headers.firstValue("Content-Encoding").orElse(null));
+                BodyDecoder.Decoded decoded = decoder.decode(bytes, headers.firstValue("Content-Type").orElse(null));
+                body = decoded.body();
+                encoding = decoded.encoding();
+            } catch (IOException e) {
+                BodyDecoder.Decoded raw = decoder.decode(received.bytes(), "application/octet-stream");
+                body = raw.body();
+                encoding = raw.encoding();
+                error = "body could not be decompressed: " + e.getMessage();
+            }
         }
         return new BronzeRecord(run.runId(), run.source(), request.id(), request.method(), request.url().toString(),
-                response.statusCode(), responseHeaders(headers), body, encoding, fetchedAt, durationMs, attempts, error, 0);
+                response.statusCode(), responseHeaders(headers, config.redactHeaders()), body, encoding, fetchedAt,
+                durationMs, attempts, error, 0);
     }
 
     private BronzeRecord failed(RunRef run, RequestSpec request, Instant fetchedAt, long durationMs, int attempts, String error) {
@@ -208,14 +270,14 @@ public final class Fetcher {
                 null, Map.of(), null, null, fetchedAt, durationMs, attempts, error, 0);
     }
 
-    private static Map<String, String> responseHeaders(HttpHeaders headers) {
+    private static Map<String, String> responseHeaders(HttpHeaders headers, List<String> alsoSensitive) {
         Map<String, String> kept = new TreeMap<>();
         headers.map().forEach((name, values) -> {
             if (name.startsWith(":")) {
                 return;
             }
             String key = name.toLowerCase(Locale.ROOT);
-            kept.put(key, Redaction.isSensitive(key) ? Redaction.REDACTED : String.join(", ", values));
+            kept.put(key, Redaction.isSensitive(key, alsoSensitive) ? Redaction.REDACTED : String.join(", ", values));
         });
         return kept;
     }

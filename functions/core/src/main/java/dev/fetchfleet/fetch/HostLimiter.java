@@ -5,8 +5,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps one worker polite to one host: at most {@code maxConcurrency} requests in flight, and starts
- * spaced at least 1/{@code requestsPerSecond} apart, so no one-second window (the first included)
- * starts more than the cap. Shared by every request of the worker to that host.
+ * spaced at least 1/rate apart, so no one-second window (the first included) starts more than the cap.
+ * The rate is the job's cap until the host answers 429: then it halves (at most once a second), and
+ * climbs back by 5% of the cap per second of successes (AIMD, as TCP does for congestion). A
+ * Retry-After pauses every request to the host, not only the one that got it. Shared by every request
+ * of the worker to that host.
+ *
+ * <p>Written here rather than taken from Resilience4j's RateLimiter: that one refills permits per
+ * period, which lets a burst of a whole period's permits start at once at a period boundary, and so two
+ * periods' worth inside one second.
  */
 final class HostLimiter {
 
@@ -16,22 +23,30 @@ final class HostLimiter {
      * the server r+1 starts in under a second. Spacing them 5% wider leaves 50 ms of each second for that.
      */
     static final double WINDOW_SLACK = 0.05;
+    private static final long ONE_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final Semaphore inFlight;
-    private final long intervalNanos;
-    private long nextStartNanos = Long.MIN_VALUE;
+    private final double capRate;
+    private final double minRate;
+    private double rate;
+    private long lastStartNanos = Long.MIN_VALUE;
+    private long pausedUntilNanos = Long.MIN_VALUE;
+    private long lastDecreaseNanos = Long.MIN_VALUE;
 
     HostLimiter(int maxConcurrency, double requestsPerSecond) {
         this.inFlight = new Semaphore(maxConcurrency, true);
-        this.intervalNanos = (long) Math.ceil(1_000_000_000d * (1 + WINDOW_SLACK) / requestsPerSecond);
+        this.capRate = requestsPerSecond;
+        this.minRate = Math.min(requestsPerSecond, Math.max(0.2, requestsPerSecond / 64));
+        this.rate = requestsPerSecond;
     }
 
     /** Blocks until this request may start; the caller must {@link #release()} once it ends. */
     void acquire() throws InterruptedException {
         inFlight.acquire();
         try {
-            long wait = reserveStart();
-            if (wait > 0) {
+            // Wait and ask again rather than book a start time: a 429 or a Retry-After that comes while
+            // this request waits must hold it back too, not only the requests that arrive after it.
+            for (long wait = tryStart(); wait > 0; wait = tryStart()) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
         } catch (InterruptedException e) {
@@ -44,10 +59,48 @@ final class HostLimiter {
         inFlight.release();
     }
 
-    private synchronized long reserveStart() {
+    synchronized double currentRate() {
+        return rate;
+    }
+
+    /** The host said 429: halve the rate, unless it was halved less than a second ago (one burst, one cut). */
+    synchronized void throttled() {
         long now = System.nanoTime();
-        long start = nextStartNanos == Long.MIN_VALUE ? now : Math.max(now, nextStartNanos);
-        nextStartNanos = start + intervalNanos;
-        return start - now;
+        if (lastDecreaseNanos == Long.MIN_VALUE || now - lastDecreaseNanos >= ONE_SECOND) {
+            rate = Math.max(minRate, rate / 2);
+            lastDecreaseNanos = now;
+        }
+    }
+
+    /** A request got an answer that was not a 429: let the rate climb back toward the cap. */
+    synchronized void succeeded() {
+        if (rate < capRate) {
+            rate = Math.min(capRate, rate + Math.max(1, capRate * 0.05) / rate);
+        }
+    }
+
+    /** No request to this host starts before {@code nanos} from now (a Retry-After). */
+    synchronized void pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        if (pausedUntilNanos == Long.MIN_VALUE || pausedUntilNanos < until) {
+            pausedUntilNanos = until;
+        }
+    }
+
+    /** 0 when a request may start now (it is then counted as started), else how long to wait before asking again. */
+    private synchronized long tryStart() {
+        long now = System.nanoTime();
+        long earliest = now;
+        if (lastStartNanos != Long.MIN_VALUE) {
+            earliest = Math.max(earliest, lastStartNanos + (long) Math.ceil(ONE_SECOND * (1 + WINDOW_SLACK) / rate));
+        }
+        if (pausedUntilNanos != Long.MIN_VALUE) {
+            earliest = Math.max(earliest, pausedUntilNanos);
+        }
+        if (earliest > now) {
+            return earliest - now;
+        }
+        lastStartNanos = now;
+        return 0;
     }
 }

@@ -14,4 +14,9 @@ public final class Redaction {
     public static boolean isSensitive(String headerName) {
         return SENSITIVE.contains(headerName.toLowerCase(Locale.ROOT));
     }
+
+    /** Sensitive by default, or named by the job ({@code fetch.redactHeaders}, any case). */
+    public static boolean isSensitive(String headerName, java.util.List<String> alsoSensitive) {
+        return isSensitive(headerName) || alsoSensitive.stream().anyMatch(headerName::equalsIgnoreCase);
+    }
 }

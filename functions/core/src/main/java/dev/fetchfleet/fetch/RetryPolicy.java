@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RetryPolicy {
 
-    private static final Set<Integer> RETRYABLE = Set.of(429, 500, 502, 503, 504);
+    private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
 
     private final FetchConfig.Retry config;
     private final Clock clock;
@@ -31,8 +31,9 @@ final class RetryPolicy {
         return config.maxAttempts();
     }
 
-    static boolean retryable(int status) {
-        return RETRYABLE.contains(status);
+    /** 429, 502, 503 and 504 always; 500 unless the job says a 500 is this API's final answer. */
+    boolean retryable(int status) {
+        return RETRYABLE.contains(status) || (status == 500 && config.retryOn500());
     }
 
     /** Full jitter: uniform in [0, min(max, base × 2^(attempt-1))]. */

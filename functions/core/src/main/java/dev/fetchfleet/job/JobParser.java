@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
 public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch");
-    private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "timeoutSeconds", "retry");
-    private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond");
-    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "baseDelayMillis", "maxDelayMillis");
+    private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
+            "maxResponseBytes", "redactHeaders", "allowLinkLocal");
+    private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond", "apiMaxConcurrency", "apiRequestsPerSecond");
+    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "baseDelayMillis", "maxDelayMillis", "retryOn500");
+    private static final Pattern HOST_KEY = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
     private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,63}");
@@ -62,7 +64,7 @@ public final class JobParser {
         }
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
-        RequestSource requests = requestSource(job, root);
+        RequestSource requests = requestSource(job, root, fetch.allowLinkLocal());
 
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
@@ -70,7 +72,7 @@ public final class JobParser {
         return new Job(source, runId, requests, chunkSize, fetch, root);
     }
 
-    private static RequestSource requestSource(Fields job, JsonNode root) {
+    private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal) {
         List<String> given = new ArrayList<>();
         for (String field : List.of("requests", "requestsFrom", "template")) {
             if (job.has(field)) {
@@ -87,7 +89,7 @@ public final class JobParser {
             return null;
         }
         return switch (given.getFirst()) {
-            case "requests" -> inline(root.get("requests"), job.problems());
+            case "requests" -> inline(root.get("requests"), job.problems(), allowLinkLocal);
             case "requestsFrom" -> {
                 String location = job.string("requestsFrom", null, true);
                 if (location != null && location.isBlank()) {
@@ -99,7 +101,7 @@ public final class JobParser {
         };
     }
 
-    private static RequestSource inline(JsonNode node, List<Problem> problems) {
+    private static RequestSource inline(JsonNode node, List<Problem> problems, boolean allowLinkLocal) {
         if (!node.isArray()) {
             problems.add(new Problem("$.requests", Fields.shown(node), "must be a list of requests"));
             return null;
@@ -111,7 +113,7 @@ public final class JobParser {
         List<RequestSpec> requests = new ArrayList<>(node.size());
         List<Integer> positions = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
-            RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems);
+            RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems, allowLinkLocal);
             if (request != null) {
                 requests.add(request);
                 positions.add(i);
@@ -241,13 +243,20 @@ public final class JobParser {
         }
         fetch.rejectUnknown(FETCH_FIELDS);
         int maxInFlight = fetch.integer("maxInFlight", d.maxInFlight(), 1, MAX_IN_FLIGHT);
-        FetchConfig.PerHost perHost = d.perHost();
-        Fields host = fetch.object("perHost");
-        if (host != null) {
-            host.rejectUnknown(PER_HOST_FIELDS);
-            perHost = new FetchConfig.PerHost(
-                    host.integer("maxConcurrency", perHost.maxConcurrency(), 1, MAX_IN_FLIGHT),
-                    host.number("requestsPerSecond", perHost.requestsPerSecond(), 0, 100_000));
+        FetchConfig.PerHost perHost = perHost(fetch.object("perHost"), d.perHost());
+        Map<String, FetchConfig.PerHost> hosts = new LinkedHashMap<>();
+        Fields hostsField = fetch.object("hosts");
+        if (hostsField != null) {
+            fetch.get("hosts").fieldNames().forEachRemaining(name -> {
+                if (!HOST_KEY.matcher(name).matches()) {
+                    hostsField.problems().add(new Problem(hostsField.path(name), null, "is not a host name or host:port"));
+                    return;
+                }
+                Fields caps = hostsField.object(name);
+                if (caps != null) {
+                    hosts.put(name.toLowerCase(java.util.Locale.ROOT), perHost(caps, perHost));
+                }
+            });
         }
         int timeout = fetch.integer("timeoutSeconds", d.timeoutSeconds(), 1, 900);
         FetchConfig.Retry retry = d.retry();
@@ -260,8 +269,40 @@ public final class JobParser {
             if (max < base) {
                 r.problem("maxDelayMillis", r.get("maxDelayMillis"), "must not be below baseDelayMillis (" + base + ")");
             }
-            retry = new FetchConfig.Retry(attempts, base, max);
+            retry = new FetchConfig.Retry(attempts, base, max, r.bool("retryOn500", retry.retryOn500()));
         }
-        return new FetchConfig(maxInFlight, perHost, timeout, retry);
+        long maxResponseBytes = fetch.integer("maxResponseBytes", (int) FetchConfig.DEFAULT_MAX_RESPONSE_BYTES, 1024, 100 * 1024 * 1024);
+        List<String> redact = new ArrayList<>();
+        JsonNode redactNode = fetch.get("redactHeaders");
+        if (redactNode != null && !redactNode.isNull()) {
+            if (!redactNode.isArray()) {
+                fetch.problem("redactHeaders", redactNode, "must be a list of header names");
+            } else {
+                for (int i = 0; i < redactNode.size(); i++) {
+                    if (redactNode.get(i).isTextual() && !redactNode.get(i).asText().isBlank()) {
+                        redact.add(redactNode.get(i).asText());
+                    } else {
+                        fetch.problems().add(new Problem(fetch.path("redactHeaders") + "[" + i + "]",
+                                Fields.shown(redactNode.get(i)), "must be a header name"));
+                    }
+                }
+            }
+        }
+        boolean allowLinkLocal = fetch.bool("allowLinkLocal", false);
+        return new FetchConfig(maxInFlight, perHost, hosts, timeout, retry, maxResponseBytes, redact, allowLinkLocal);
+    }
+
+    private static FetchConfig.PerHost perHost(Fields host, FetchConfig.PerHost defaults) {
+        if (host == null) {
+            return defaults;
+        }
+        host.rejectUnknown(PER_HOST_FIELDS);
+        int maxConcurrency = host.integer("maxConcurrency", defaults.maxConcurrency(), 1, MAX_IN_FLIGHT);
+        double rate = host.number("requestsPerSecond", defaults.requestsPerSecond(), 0, 100_000);
+        Integer apiConcurrency = host.has("apiMaxConcurrency")
+                ? Integer.valueOf(host.integer("apiMaxConcurrency", 1, 1, 1_000_000)) : defaults.apiMaxConcurrency();
+        Double apiRate = host.has("apiRequestsPerSecond")
+                ? Double.valueOf(host.number("apiRequestsPerSecond", 1, 0, 1_000_000)) : defaults.apiRequestsPerSecond();
+        return new FetchConfig.PerHost(maxConcurrency, rate, apiConcurrency, apiRate);
     }
 }

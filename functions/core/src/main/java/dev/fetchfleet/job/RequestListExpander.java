@@ -28,12 +28,12 @@ public final class RequestListExpander {
     public List<RequestSpec> expand(Job job) {
         return switch (job.requests()) {
             case RequestSource.Inline inline -> inline.requests();
-            case RequestSource.FromFile file -> fromFile(file.location());
-            case RequestSource.Template template -> fromTemplate(template);
+            case RequestSource.FromFile file -> fromFile(file.location(), job.fetch().allowLinkLocal());
+            case RequestSource.Template template -> fromTemplate(template, job.fetch().allowLinkLocal());
         };
     }
 
-    private List<RequestSpec> fromFile(String location) {
+    private List<RequestSpec> fromFile(String location, boolean allowLinkLocal) {
         List<Problem> problems = new ArrayList<>();
         List<RequestSpec> requests = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
@@ -56,9 +56,9 @@ public final class RequestListExpander {
                         problems.add(new Problem(path, abbreviate(text), "is not valid JSON: " + e.getOriginalMessage()));
                         continue;
                     }
-                    request = RequestReader.read(node, path, problems);
+                    request = RequestReader.read(node, path, problems, allowLinkLocal);
                 } else {
-                    URI url = RequestReader.url(text, path, problems);
+                    URI url = RequestReader.url(text, path, problems, allowLinkLocal);
                     request = url == null ? null
                             : new RequestSpec(RequestReader.defaultId("GET", url, null), "GET", url, Map.of(), null);
                 }
@@ -88,7 +88,7 @@ public final class RequestListExpander {
     }
 
     /** The cross product of the template's values, first name outermost, in the order written. */
-    private static List<RequestSpec> fromTemplate(RequestSource.Template template) {
+    private static List<RequestSpec> fromTemplate(RequestSource.Template template, boolean allowLinkLocal) {
         List<String> names = new ArrayList<>(template.values().keySet());
         List<RequestSpec> requests = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class RequestListExpander {
                 binding.put(names.get(i), template.values().get(names.get(i)).get(index[i]));
             }
             String url = fill(template.url(), binding);
-            URI uri = RequestReader.url(url, "$.template.url (" + binding + ")", problems);
+            URI uri = RequestReader.url(url, "$.template.url (" + binding + ")", problems, allowLinkLocal);
             if (uri != null) {
                 Map<String, String> headers = new LinkedHashMap<>();
                 template.headers().forEach((k, v) -> headers.put(k, fill(v, binding)));

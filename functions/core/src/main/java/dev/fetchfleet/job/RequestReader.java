@@ -24,9 +24,9 @@ final class RequestReader {
     private RequestReader() {}
 
     /** A request object; returns null when it has problems (they are added to {@code problems}). */
-    static RequestSpec read(JsonNode node, String path, List<Problem> problems) {
+    static RequestSpec read(JsonNode node, String path, List<Problem> problems, boolean allowLinkLocal) {
         if (node.isTextual()) {
-            URI url = url(node.asText(), path, problems);
+            URI url = url(node.asText(), path, problems, allowLinkLocal);
             return url == null ? null : new RequestSpec(defaultId("GET", url, null), "GET", url, Map.of(), null);
         }
         if (!node.isObject()) {
@@ -38,7 +38,7 @@ final class RequestReader {
         fields.rejectUnknown(FIELDS);
         String method = method(fields.string("method", "GET", false), fields);
         String urlText = fields.string("url", null, true);
-        URI url = urlText == null ? null : url(urlText, fields.path("url"), problems);
+        URI url = urlText == null ? null : url(urlText, fields.path("url"), problems, allowLinkLocal);
         Map<String, String> headers = headers(fields);
         JsonNode body = node.get("body");
         if (body != null && body.isNull()) {
@@ -87,7 +87,7 @@ final class RequestReader {
     }
 
     /** An absolute http(s) URL with a host, or null with a problem that quotes it. */
-    static URI url(String text, String path, List<Problem> problems) {
+    static URI url(String text, String path, List<Problem> problems, boolean allowLinkLocal) {
         String shown = '"' + text + '"';
         URI url;
         try {
@@ -107,6 +107,11 @@ final class RequestReader {
         }
         if (url.getHost() == null || url.getHost().isBlank()) {
             problems.add(new Problem(path, shown, "has no host"));
+            return null;
+        }
+        if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(url.getHost())) {
+            problems.add(new Problem(path, shown, "points at a link-local or instance-metadata address ("
+                    + url.getHost() + "), which is refused; set fetch.allowLinkLocal to true if you mean it"));
             return null;
         }
         return url;

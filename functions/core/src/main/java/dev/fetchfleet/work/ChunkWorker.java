@@ -9,7 +9,14 @@ import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import java.time.Clock;
 import java.time.Instant;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.RequestSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -37,27 +44,57 @@ public final class ChunkWorker {
 
     public static ChunkWorker create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
                                      java.net.http.HttpClient http, Clock clock) {
+        return create(mapper, store, http, dev.fetchfleet.fetch.SecretReferences.NONE, clock);
+    }
+
+    /** A worker whose requests may carry {@code {{ssm:…}}} / {@code {{secretsmanager:…}}} header references. */
+    public static ChunkWorker create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
+                                     java.net.http.HttpClient http, dev.fetchfleet.fetch.SecretReferences.Store secrets, Clock clock) {
         return new ChunkWorker(new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new Fetcher(http, mapper, clock), new BronzeWriter(store, mapper, clock), clock);
+                new Fetcher(http, mapper, clock, secrets), new BronzeWriter(store, mapper, clock), clock);
     }
 
     /**
+     * Fetches what the chunk still needs and writes its part once. A chunk whose part exists (a
+     * redelivery, a duplicate delivery) is not fetched again; a chunk cut short by the deadline keeps
+     * what it fetched in a checkpoint, and its redelivery fetches only the rest.
+     *
      * @param invocationEnd when the invocation will be cut off; no request starts later than a
      *                      request timeout plus {@link #WRITE_MARGIN} before it
-     * @throws ChunkIncompleteException when the deadline left requests unfetched; nothing is written
+     * @throws ChunkIncompleteException when the deadline left requests unfetched; the part is not written
      */
     public ChunkResult process(String messageBody, Instant invocationEnd) {
         long start = System.nanoTime();
         Chunk chunk = messages.decode(messageBody);
-        Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
-        FetchReport report = fetcher.fetchAll(chunk.run(), chunk.requests(), chunk.fetch(), startDeadline);
-        if (!report.complete()) {
-            throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + chunk.run().runId() + ": "
-                    + report.unfinished().size() + " of " + chunk.requests().size()
-                    + " requests not started before the worker's deadline; handed back for redelivery");
+        RunRef run = chunk.run();
+        if (bronze.store().exists(run.partKey(chunk.index()))) {
+            Optional<Success> completed = bronze.completeIfDone(run);
+            return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
         }
-        bronze.writePart(chunk.run(), chunk.index(), report.records());
-        Optional<Success> completed = bronze.completeIfDone(chunk.run());
+        List<BronzeRecord> earlier = bronze.readCheckpoint(run, chunk.index()).orElse(List.of());
+        Set<String> fetched = new HashSet<>();
+        earlier.forEach(r -> fetched.add(r.requestId()));
+        List<RequestSpec> todo = chunk.requests().stream().filter(r -> !fetched.contains(r.id())).toList();
+
+        Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
+        FetchReport report = fetcher.fetchAll(run, todo, chunk.fetch(), startDeadline);
+        List<BronzeRecord> records = inChunkOrder(chunk, earlier, report.records());
+        if (!report.complete()) {
+            if (!report.records().isEmpty()) {
+                bronze.writeCheckpoint(run, chunk.index(), records);
+            }
+            throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + run.runId() + ": "
+                    + report.unfinished().size() + " of " + chunk.requests().size()
+                    + " requests not started before the worker's deadline; " + records.size()
+                    + " kept in a checkpoint, the rest handed back for redelivery");
+        }
+        // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
+        bronze.store().putIfAbsent(run.partKey(chunk.index()), bronze.encodePart(records));
+        if (!earlier.isEmpty()) {
+            bronze.deleteCheckpoint(run, chunk.index());
+        }
+        Optional<Success> completed = bronze.completeIfDone(run);
 
         Map<String, Long> counts = new TreeMap<>();
         int responded = 0;
@@ -75,6 +112,20 @@ public final class ChunkWorker {
         return new ChunkResult(chunk.run(), chunk.index(), n, counts, responded, n - responded,
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
+    }
+
+    private static List<BronzeRecord> inChunkOrder(Chunk chunk, List<BronzeRecord> earlier, List<BronzeRecord> now) {
+        Map<String, BronzeRecord> byId = new HashMap<>();
+        earlier.forEach(r -> byId.put(r.requestId(), r));
+        now.forEach(r -> byId.put(r.requestId(), r));
+        List<BronzeRecord> ordered = new ArrayList<>(byId.size());
+        for (RequestSpec request : chunk.requests()) {
+            BronzeRecord record = byId.get(request.id());
+            if (record != null) {
+                ordered.add(record);
+            }
+        }
+        return ordered;
     }
 
     public Clock clock() {

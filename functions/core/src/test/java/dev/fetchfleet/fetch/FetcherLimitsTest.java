@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -132,6 +133,11 @@ class FetcherLimitsTest {
         assertAllAnswered(new Fetcher(http, Json.newMapper(), Clock.systemUTC()).fetchAll(RUN, warmUp, config, inAMinute()), 3);
     }
 
+    /** The measured requests, as opposed to the warm-up's. */
+    private static boolean isItem(com.sun.net.httpserver.HttpExchange exchange) {
+        return exchange.getRequestURI().getPath().startsWith("/items/");
+    }
+
     private static List<Long> relativeMillis(List<Long> nanos) {
         return nanos.stream().map(n -> TimeUnit.NANOSECONDS.toMillis(n - nanos.getFirst())).toList();
     }
@@ -213,6 +219,113 @@ class FetcherLimitsTest {
             List<Integer> items = new ArrayList<>();
             report.records().forEach(r -> items.add(r.body().get("item").asInt()));
             assertEquals(IntStream.range(0, 20).boxed().toList(), items);
+        }
+    }
+
+    // --- per-host overrides, AIMD, Retry-After ------------------------------------------------------
+
+    @Test
+    void holdsAHostToItsOwnOverrideWhileAnotherKeepsThePerHostCap() throws IOException {
+        try (LoopbackApi limited = LoopbackApi.start((exchange, n) -> {
+                 LoopbackApi.busy(exchange, 100);
+                 json(exchange, 200, "{}");
+             });
+             LoopbackApi other = LoopbackApi.start((exchange, n) -> {
+                 LoopbackApi.busy(exchange, 100);
+                 json(exchange, 200, "{}");
+             })) {
+            // Both are 127.0.0.1: only the port tells them apart, as a host:port override does.
+            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(8, NO_RATE_CAP),
+                    Map.of("127.0.0.1:" + limited.port(), new FetchConfig.PerHost(2, NO_RATE_CAP)),
+                    10, FAST_RETRY, 0, List.of(), false);
+            List<RequestSpec> requests = Stream.concat(requests(limited, "a", 16).stream(), requests(other, "b", 16).stream()).toList();
+
+            assertAllAnswered(fetcher.fetchAll(RUN, requests, config, inAMinute()), 32);
+
+            assertEquals(16, limited.requestCount());
+            assertEquals(16, other.requestCount());
+            assertTrue(limited.peakConcurrency() <= 2, "overridden host peak " + limited.peakConcurrency() + " with its cap of 2");
+            assertTrue(other.peakConcurrency() > 2, "other host peak " + other.peakConcurrency() + ": it was held to the override too");
+            assertTrue(other.peakConcurrency() <= 8, "other host peak " + other.peakConcurrency() + " with perHost 8");
+        }
+    }
+
+    @Test
+    void slowsDownToAHostThatAnswers429WithoutRetryAfter() throws IOException {
+        double cap = 20;
+        AtomicInteger items = new AtomicInteger();
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (isItem(exchange) && items.incrementAndGet() <= 3) {
+                json(exchange, 429, "{\"error\": \"too many requests\"}");
+            } else {
+                json(exchange, 200, "{}");
+            }
+        })) {
+            warmUp(api);
+            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(32, cap), 10, new FetchConfig.Retry(5, 10, 50));
+
+            FetchReport report = fetcher.fetchAll(RUN, requests(api, "r", 12), config, inAMinute());
+
+            assertAllAnswered(report, 12);
+            List<Long> starts = api.received().stream().filter(r -> r.path().startsWith("/items/"))
+                    .map(LoopbackApi.Received::arrivedNanos).sorted().toList();
+            assertEquals(15, starts.size(), "12 requests and a retry for each of the three 429s");
+            // From the third 429 on, the cap alone would start one every 1/20 s (52.5 ms with its slack);
+            // the rate halved by the 429s starts one about every 105 ms, climbing back slowly.
+            double capSpacing = 1_000 * (1 + HostLimiter.WINDOW_SLACK) / cap;
+            double meanSpacing = TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.get(2)) / (double) (starts.size() - 3);
+            assertTrue(meanSpacing >= 1.5 * capSpacing, "after the 429s starts came every " + meanSpacing
+                    + " ms on average; the cap alone spaces them " + capSpacing + " ms; starts (ms): " + relativeMillis(starts));
+        }
+    }
+
+    @Test
+    void pausesTheWholeHostForARetryAfter() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (n == 1) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                json(exchange, 429, "{}");
+            } else {
+                json(exchange, 200, "{}");
+            }
+        })) {
+            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(1, NO_RATE_CAP), 10, FAST_RETRY);
+
+            FetchReport report = fetcher.fetchAll(RUN, requests(api, "r", 5), config, inAMinute());
+
+            assertAllAnswered(report, 5);
+            assertEquals(6, api.requestCount());
+            List<Long> arrivals = api.arrivalNanos();
+            long quiet = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
+            assertTrue(quiet >= 800, "the next request reached the host " + quiet + " ms after its 429 with Retry-After: 1; "
+                    + "arrivals (ms): " + relativeMillis(arrivals));
+        }
+    }
+
+    @Test
+    void pausesRequestsAlreadyWaitingForTheirTurnForARetryAfter() throws IOException {
+        AtomicInteger items = new AtomicInteger();
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (isItem(exchange) && items.incrementAndGet() == 1) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                json(exchange, 429, "{}");
+            } else {
+                json(exchange, 200, "{}");
+            }
+        })) {
+            warmUp(api);
+            // Four may be in flight, but the rate spaces them 262 ms apart: three wait their turn when the 429 comes.
+            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(4, 4), 10, FAST_RETRY);
+
+            FetchReport report = fetcher.fetchAll(RUN, requests(api, "r", 4), config, inAMinute());
+
+            assertAllAnswered(report, 4);
+            List<Long> arrivals = api.received().stream().filter(r -> r.path().startsWith("/items/"))
+                    .map(LoopbackApi.Received::arrivedNanos).sorted().toList();
+            assertEquals(5, arrivals.size());
+            long quiet = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
+            assertTrue(quiet >= 800, "the next request reached the host " + quiet + " ms after its 429 with Retry-After: 1; "
+                    + "arrivals (ms): " + relativeMillis(arrivals));
         }
     }
 }

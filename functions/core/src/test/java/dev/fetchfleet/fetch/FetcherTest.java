@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How one request ends: what is kept of the answer, what is retried and how, and what a failure says. */
 class FetcherTest {
@@ -342,6 +344,177 @@ class FetcherTest {
             assertTrue(record.error().matches("(?s).*(timed out|within 1 s).*"), record.error());
             assertTrue(elapsed < 4_500, "waited " + elapsed + " ms for a 1 s timeout");
             assertTrue(record.durationMs() >= 900, "duration " + record.durationMs() + " ms");
+        }
+    }
+
+    // --- retry.retryOn500 ------------------------------------------------------------------------
+
+    private static FetchConfig retryOn500(boolean retryOn500) {
+        return new FetchConfig(64, new FetchConfig.PerHost(32, 1_000), 5, new FetchConfig.Retry(5, 10, 100, retryOn500));
+    }
+
+    @Test
+    void takesA500AsFinalWhenTheJobSaysNotToRetryIt() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, 500, "{\"attempt\": " + n + "}"))) {
+            BronzeRecord record = fetchOne(get("p", api.uri("/posts/1")), retryOn500(false));
+
+            assertEquals(500, record.status());
+            assertEquals(1, record.attempts());
+            assertEquals(1, record.body().get("attempt").asInt());
+            assertNull(record.error(), "a final answer is not an error");
+            assertEquals(1, api.requestCount());
+        }
+    }
+
+    @Test
+    void retriesA500UntilMaxAttemptsByDefault() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, 500, "{\"attempt\": " + n + "}"))) {
+            BronzeRecord record = fetchOne(get("p", api.uri("/posts/1")), retryOn500(true));
+
+            assertEquals(500, record.status());
+            assertEquals(5, record.attempts());
+            assertTrue(record.error().contains("gave up after 5 attempts"), record.error());
+            assertEquals(5, api.requestCount());
+            assertTrue(FetchConfig.Retry.DEFAULT.retryOn500());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {429, 502, 503, 504})
+    void retriesThrottlingAndGatewayAnswersEvenWhenA500IsFinal(int status) throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, n == 1 ? status : 200, "{\"attempt\": " + n + "}"))) {
+            BronzeRecord record = fetchOne(get("p", api.uri("/posts/1")), retryOn500(false));
+
+            assertEquals(200, record.status());
+            assertEquals(2, record.attempts());
+            assertEquals(2, record.body().get("attempt").asInt());
+            assertEquals(2, api.requestCount());
+        }
+    }
+
+    // --- fetch.maxResponseBytes --------------------------------------------------------------------
+
+    private static final int ONE_MIB = 1024 * 1024;
+
+    private static FetchConfig maxResponseBytes(long max) {
+        return new FetchConfig(64, new FetchConfig.PerHost(32, 1_000), Map.of(), 10, new FetchConfig.Retry(1, 10, 100),
+                max, List.of(), false);
+    }
+
+    /** A JSON document of exactly {@code size} bytes: a long string. */
+    private static byte[] jsonOfSize(int size) {
+        byte[] json = new byte[size];
+        java.util.Arrays.fill(json, (byte) 'x');
+        json[0] = '"';
+        json[size - 1] = '"';
+        return json;
+    }
+
+    @Test
+    void cutsABodyOverMaxResponseBytesAndKeepsWhatCameAsBase64() throws IOException {
+        byte[] threeMib = jsonOfSize(3 * ONE_MIB);
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> send(exchange, 200, "application/json", threeMib))) {
+            BronzeRecord record = fetchOne(get("big", api.uri("/dump")), maxResponseBytes(ONE_MIB));
+
+            assertEquals(200, record.status());
+            assertEquals("base64", record.bodyEncoding(), "half a JSON document is not JSON");
+            byte[] kept = java.util.Base64.getDecoder().decode(record.body().asText());
+            assertTrue(kept.length <= ONE_MIB, "kept " + kept.length + " bytes with a cap of " + ONE_MIB);
+            assertTrue(kept.length > 0, "nothing was kept");
+            assertArrayEquals(java.util.Arrays.copyOf(threeMib, kept.length), kept, "what is kept is the start of the body");
+            assertNotNull(record.error());
+            assertTrue(record.error().contains("truncated"), record.error());
+            assertTrue(record.error().contains(Integer.toString(ONE_MIB)), record.error());
+            assertEquals(1, record.attempts(), "a cut body is an answer, not a failure to retry");
+            assertEquals(1, api.requestCount());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {512 * 1024, ONE_MIB})
+    void leavesABodyUpToMaxResponseBytesUntouched(int size) throws IOException {
+        byte[] body = jsonOfSize(size);
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> send(exchange, 200, "application/json", body))) {
+            BronzeRecord record = fetchOne(get("ok", api.uri("/dump")), maxResponseBytes(ONE_MIB));
+
+            assertEquals(200, record.status());
+            assertEquals("json", record.bodyEncoding());
+            assertEquals(size - 2, record.body().asText().length());
+            assertNull(record.error());
+        }
+    }
+
+    // --- fetch.redactHeaders -------------------------------------------------------------------------
+
+    private static FetchConfig redacting(String... names) {
+        return new FetchConfig(64, new FetchConfig.PerHost(32, 1_000), Map.of(), 5, new FetchConfig.Retry(1, 10, 100),
+                0, List.of(names), false);
+    }
+
+    @Test
+    void redactsAResponseHeaderTheJobListsInAnyCase() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().add("X-Session-Token", "tok-s3cr3t");
+            exchange.getResponseHeaders().add("X-Request-Id", "abc-123");
+            json(exchange, 200, "{}");
+        })) {
+            BronzeRecord record = fetchOne(get("s", api.uri("/login")), redacting("x-SESSION-token"));
+
+            assertEquals("[redacted]", record.responseHeaders().get("x-session-token"));
+            assertEquals("abc-123", record.responseHeaders().get("x-request-id"));
+            assertFalse(mapper.writeValueAsString(record).contains("tok-s3cr3t"), "the token must not reach bronze");
+        }
+    }
+
+    @Test
+    void keepsAHeaderTheJobDoesNotList() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().add("X-Session-Token", "tok-visible");
+            json(exchange, 200, "{}");
+        })) {
+            BronzeRecord record = fetchOne(get("s", api.uri("/login")), redacting());
+
+            assertEquals("tok-visible", record.responseHeaders().get("x-session-token"));
+        }
+    }
+
+    @Test
+    void alwaysRedactsTheUsualSensitiveHeaders() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().add("Set-Cookie", "session=cookie-s3cr3t");
+            exchange.getResponseHeaders().add("Authorization", "Bearer auth-s3cr3t");
+            exchange.getResponseHeaders().add("X-Api-Key", "key-s3cr3t");
+            json(exchange, 200, "{}");
+        })) {
+            BronzeRecord record = fetchOne(get("s", api.uri("/login")), redacting("X-Something-Else"));
+
+            assertEquals("[redacted]", record.responseHeaders().get("set-cookie"));
+            assertEquals("[redacted]", record.responseHeaders().get("authorization"));
+            assertEquals("[redacted]", record.responseHeaders().get("x-api-key"));
+            assertFalse(mapper.writeValueAsString(record).contains("s3cr3t"), mapper.writeValueAsString(record));
+        }
+    }
+
+    // --- redirects -----------------------------------------------------------------------------------
+
+    @Test
+    void keepsARedirectAsTheAnswerWithoutFollowingIt() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (exchange.getRequestURI().getPath().equals("/old")) {
+                exchange.getResponseHeaders().set("Location", "/new");
+                send(exchange, 302, null, new byte[0]);
+            } else {
+                json(exchange, 200, "{\"moved\": true}");
+            }
+        })) {
+            BronzeRecord record = fetchOne(get("r", api.uri("/old")), config(3));
+
+            assertEquals(302, record.status());
+            assertEquals("/new", record.responseHeaders().get("location"));
+            assertEquals(1, record.attempts());
+            assertNull(record.error());
+            assertEquals(1, api.requestCount(), "the redirect was followed: " + api.received());
+            assertEquals("/old", api.received().getFirst().path());
         }
     }
 }

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +29,15 @@ final class LoopbackApi implements AutoCloseable {
         void respond(HttpExchange exchange, int n) throws Exception;
     }
 
-    /** What the server received, as the server saw it. */
-    record Received(String method, String path, String body, String contentType, long arrivedNanos) {}
+    /** What the server received, as the server saw it; {@code headers} by name in any case. */
+    record Received(String method, String path, String body, String contentType, long arrivedNanos,
+                    Map<String, List<String>> headers) {
+
+        String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.getFirst();
+        }
+    }
 
     /** In-progress exchanges and their peak; may be shared by several servers to measure a total. */
     static final class Gauge {
@@ -67,9 +76,11 @@ final class LoopbackApi implements AutoCloseable {
             try (exchange) {
                 exchange.setAttribute(SELF, this);
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
                 synchronized (received) {
                     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body,
-                            exchange.getRequestHeaders().getFirst("Content-Type"), arrived));
+                            exchange.getRequestHeaders().getFirst("Content-Type"), arrived, headers));
                 }
                 responder.respond(exchange, n);
             } catch (InterruptedException e) {
@@ -89,6 +100,10 @@ final class LoopbackApi implements AutoCloseable {
     /** A server that also counts its busy exchanges on {@code shared}, to measure several servers together. */
     static LoopbackApi start(Responder responder, Gauge shared) throws IOException {
         return new LoopbackApi(responder, List.of(shared));
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     URI uri(String path) {

@@ -275,4 +275,103 @@ class JobParserTest {
         assertEquals(List.of("user", "page"), List.copyOf(template.values().keySet()));
         assertEquals(List.of("1", "3", "5"), template.values().get("page"));
     }
+
+    // --- fetch.hosts, retry.retryOn500, maxResponseBytes, redactHeaders --------------------------
+
+    @Test
+    void readsPerHostOverridesByHostAndByHostAndPortFillingTheRestFromPerHost() {
+        Job job = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'perHost': {'maxConcurrency': 8, 'requestsPerSecond': 20},
+                           'hosts': {'API.Example.com': {'maxConcurrency': 2},
+                                     'api.example.com:8443': {'requestsPerSecond': 5, 'apiMaxConcurrency': 100,
+                                                              'apiRequestsPerSecond': 40.5},
+                                     '[::1]:8080': {'maxConcurrency': 3}}}}"""));
+
+        Map<String, FetchConfig.PerHost> hosts = job.fetch().hosts();
+        assertEquals(3, hosts.size(), hosts::toString);
+        assertEquals(new FetchConfig.PerHost(2, 20), hosts.get("api.example.com"), "host names are kept in lower case");
+        assertEquals(new FetchConfig.PerHost(8, 5, 100, 40.5), hosts.get("api.example.com:8443"));
+        assertEquals(new FetchConfig.PerHost(3, 20), hosts.get("[::1]:8080"));
+        assertEquals(new FetchConfig.PerHost(8, 20), job.fetch().perHost());
+    }
+
+    @Test
+    void rejectsAnUnknownFieldInAHostOverrideWithItsFullPath() {
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'hosts': {'api.example.com:8443': {'maxConcurency': 2}}}}""");
+
+        assertEquals(1, e.problems().size(), e::getMessage);
+        assertEquals("$.fetch.hosts.api.example.com:8443.maxConcurency", e.problems().getFirst().path());
+        assertMentions(e, "unknown field", "maxConcurrency");
+    }
+
+    @Test
+    void rejectsAnOutOfRangeValueInAHostOverrideWithItsFullPath() {
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'hosts': {'api.example.com': {'maxConcurrency': 0}}}}""");
+        assertEquals("$.fetch.hosts.api.example.com.maxConcurrency", e.problems().getFirst().path());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://api.example.com", "api.example.com/v1", "api example.com", "api.example.com:port", "*.example.com"})
+    void rejectsAHostOverrideKeyThatIsNotAHostOrHostAndPort(String key) {
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'hosts': {'%s': {'maxConcurrency': 2}}}}""".formatted(key));
+
+        assertEquals(1, e.problems().size(), e::getMessage);
+        assertEquals("$.fetch.hosts." + key, e.problems().getFirst().path());
+        assertMentions(e, "is not a host name or host:port");
+    }
+
+    @Test
+    void rejectsAHostOverrideThatIsNotAnObject() {
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'hosts': {'api.example.com': 4}}}""");
+        assertMentions(e, "$.fetch.hosts.api.example.com", "must be an object");
+    }
+
+    @Test
+    void readsRetryOn500AndDefaultsItToTrue() {
+        Job off = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'retry': {'retryOn500': false}}}"""));
+        assertEquals(new FetchConfig.Retry(5, 250, 30_000, false), off.fetch().retry());
+
+        Job unset = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'retry': {'maxAttempts': 2}}}"""));
+        assertTrue(unset.fetch().retry().retryOn500());
+        assertTrue(FetchConfig.DEFAULT.retry().retryOn500());
+
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'retry': {'retryOn500': 'no'}}}""");
+        assertMentions(e, "$.fetch.retry.retryOn500", "true or false");
+    }
+
+    @Test
+    void readsMaxResponseBytesFromItsMinimumOfOneKibibyte() {
+        Job job = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'maxResponseBytes': 1024}}"""));
+        assertEquals(1024, job.fetch().maxResponseBytes());
+        assertEquals(FetchConfig.DEFAULT_MAX_RESPONSE_BYTES, FetchConfig.DEFAULT.maxResponseBytes());
+
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'maxResponseBytes': 1023}}""");
+        assertMentions(e, "$.fetch.maxResponseBytes", "1023", "1024");
+    }
+
+    @Test
+    void readsRedactHeadersAndRejectsAnEntryThatIsNotAName() {
+        Job job = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'redactHeaders': ['X-Session-Token', 'x-other']}}"""));
+        assertEquals(List.of("X-Session-Token", "x-other"), job.fetch().redactHeaders());
+
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'redactHeaders': ['ok', 3, '']}}""");
+        assertEquals(List.of("$.fetch.redactHeaders[1]", "$.fetch.redactHeaders[2]"),
+                e.problems().stream().map(Problem::path).toList());
+    }
 }

@@ -47,7 +47,16 @@ public final class DispatcherHandler implements RequestStreamHandler {
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
                 AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL"),
-                new S3TextFiles(() -> s3), Clock.systemUTC());
+                new S3TextFiles(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
+    }
+
+    private static int workerMaxConcurrency() {
+        String value = System.getenv("WORKER_MAX_CONCURRENCY");
+        try {
+            return value == null || value.isBlank() ? 0 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("WORKER_MAX_CONCURRENCY must be a whole number, was " + value, e);
+        }
     }
 
     private static String requiredEnv(String name) {
@@ -69,8 +78,10 @@ public final class DispatcherHandler implements RequestStreamHandler {
             LOG.error("job rejected, nothing sent: {}", e.getMessage());
             throw e;
         }
+        result.warnings().forEach(warning -> LOG.warn("fleet caps: {}", warning));
         LOG.info("run dispatched", entry("run_id", result.run().runId()), entry("source", result.run().source()),
-                entry("requests", result.requests()), entry("chunks", result.chunks()), entry("bronze", result.runLocation()));
+                entry("requests", result.requests()), entry("chunks", result.chunks()), entry("chunks_sent", result.chunksSent()),
+                entry("chunks_already_done", result.chunksAlreadyDone()), entry("bronze", result.runLocation()));
         mapper.writeValue(output, response(result));
     }
 
@@ -89,7 +100,10 @@ public final class DispatcherHandler implements RequestStreamHandler {
         node.put("ingestDate", result.run().ingestDate());
         node.put("requests", result.requests());
         node.put("chunks", result.chunks());
+        node.put("chunksSent", result.chunksSent());
+        node.put("chunksAlreadyDone", result.chunksAlreadyDone());
         node.put("bronze", result.runLocation());
+        result.warnings().forEach(node.putArray("warnings")::add);
         return node;
     }
 }

@@ -30,6 +30,10 @@ public final class DemoApi implements AutoCloseable {
     private final AtomicLong served = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    /** Arrival times (nanoTime) of the first calls, for the peak rate a benchmark reports. */
+    private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger arrivalCount = new AtomicInteger();
+    private static final int MAX_ARRIVALS_KEPT = 1_000_000;
 
     private DemoApi(HttpServer server, Options options) {
         this.server = server;
@@ -40,6 +44,7 @@ public final class DemoApi implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         DemoApi api = new DemoApi(server, options);
         server.createContext("/items/", api::handle);
+        server.createContext("/_stats", api::stats);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return api;
@@ -57,14 +62,47 @@ public final class DemoApi implements AutoCloseable {
         return peakInFlight.get();
     }
 
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most calls that arrived within any one-second window (sliding, not per calendar second). */
+    public int peakArrivalsPerSecond() {
+        long[] times = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+        int peak = 0;
+        int from = 0;
+        for (int to = 0; to < times.length; to++) {
+            while (times[to] - times[from] >= 1_000_000_000L) {
+                from++;
+            }
+            peak = Math.max(peak, to - from + 1);
+        }
+        return peak;
+    }
+
+    /** What a benchmark in another process reads: counts and peaks, as JSON. */
+    private void stats(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
+                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + "}");
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
+            arrivals.add(System.nanoTime());
+        }
         int now = inFlight.incrementAndGet();
         peakInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange) {
             String id = exchange.getRequestURI().getPath().substring("/items/".length());
             int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             Thread.sleep(options.latency());
             served.incrementAndGet();
+            // In flight until the answer goes out: once it is sent the client may start the next one.
+            inFlight.decrementAndGet();
+            counted = false;
             if (attempt == 1 && fails(id)) {
                 int status = switch (Math.floorMod(id.hashCode(), 3)) {
                     case 0 -> 429;
@@ -82,7 +120,9 @@ public final class DemoApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** {@code fetchfleet}: run jobs locally, through the same handlers the Lambdas run. */
 @Command(name = "fetchfleet", mixinStandardHelpOptions = true, version = "fetchfleet 0.1.0",
         description = "Fan slow HTTP API calls out to a fleet of workers and land every response in bronze.",
-        subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class})
+        subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class, FetchFleetCli.BenchCommand.class,
+                FetchFleetCli.StatusCommand.class})
 public final class FetchFleetCli {
 
     static final int EXIT_INVALID_JOB = 1;
@@ -212,6 +213,99 @@ public final class FetchFleetCli {
                 new CountDownLatch(1).await();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Measure a local run against the demo API beside the bound its caps set; prints figures as JSON.")
+    static final class BenchCommand implements Callable<Integer> {
+        @Option(names = "--requests", defaultValue = "2000", description = "Requests (default ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--latency-ms", defaultValue = "500", description = "The API's latency per call (default ${DEFAULT-VALUE}).")
+        long latencyMs;
+
+        @Option(names = "--concurrency", defaultValue = "100", description = "Fleet-wide cap on requests in flight to the API (default ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Option(names = "--rate", defaultValue = "100000", description = "Fleet-wide cap on requests per second (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--workers", defaultValue = "4", description = "Worker instances the caps are split over (default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper mapper = Json.newMapper();
+            PrintWriter err = spec.commandLine().getErr();
+            Bench.Result result = Bench.run(new Bench.Settings(requests, Duration.ofMillis(latencyMs), concurrency, rate, workers), err, mapper);
+            err.printf("%d requests at %d ms, cap %d in flight / %.0f per s over %d workers: %.2f s against a bound of %.2f s "
+                            + "(ratio %.3f); the API saw at most %d in flight and %d starts in one second; heap peak %.1f MiB, "
+                            + "%.1f KiB live per request in flight; RSS peak %.1f MiB%n",
+                    result.requests(), result.latencyMs(), result.concurrencyCap(), result.rateCap(), result.workers(),
+                    result.runSeconds(), result.boundSeconds(), result.ratio(), result.peakConcurrency(), result.peakRate(),
+                    result.heapPeakMib(), result.heapPerInFlightKib(), result.rssPeakMib());
+            err.flush();
+            spec.commandLine().getOut().println(mapper.writeValueAsString(result));
+            spec.commandLine().getOut().flush();
+            return result.complete() ? 0 : EXIT_INCOMPLETE;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Where a run stands: parts written of expected, requests by status, checkpoints, DLQ depth. "
+                    + "Exit 0 when complete, 3 when not, 1 when no such run.")
+    static final class StatusCommand implements Callable<Integer> {
+        @Option(names = "--bronze", required = true, description = "Bronze root: a directory, or s3://bucket/prefix.")
+        String bronze;
+
+        @Option(names = "--run-id", required = true, description = "The run id.")
+        String runId;
+
+        @Option(names = "--source", description = "The job's source (found from the run id when left out).")
+        String source;
+
+        @Option(names = "--dlq-url", description = "The chunk dead-letter queue's URL, to report its depth.")
+        String dlqUrl;
+
+        @CommandLine.Mixin
+        FleetOptions options = new FleetOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            ObjectMapper mapper = Json.newMapper();
+            BronzeStore store = BronzeStores.open(bronze, options.s3());
+            Integer deadLetters = null;
+            if (dlqUrl != null) {
+                URI endpoint = options.endpoint != null ? options.endpoint : AwsClients.endpointFromEnvironment();
+                try (var sqs = AwsClients.sqs(endpoint)) {
+                    deadLetters = Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                            .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+                }
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            var status = RunStatus.read(new dev.fetchfleet.bronze.BronzeWriter(store, mapper, Clock.systemUTC()), store, source, runId, deadLetters);
+            if (status.isEmpty()) {
+                err.println("no run " + runId + " under " + bronze + (source == null ? "" : " for source " + source));
+                err.flush();
+                return EXIT_INVALID_JOB;
+            }
+            RunStatus s = status.get();
+            err.printf("run %s (%s, %s): %s; parts %d/%d, %d of %d requests in bronze %s, %d checkpoints pending%s%n",
+                    s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
+                    s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
+                    s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+            err.flush();
+            spec.commandLine().getOut().println(mapper.writeValueAsString(s));
+            spec.commandLine().getOut().flush();
+            return s.complete() ? 0 : EXIT_INCOMPLETE;
         }
     }
 }

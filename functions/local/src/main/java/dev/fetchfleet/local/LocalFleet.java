@@ -61,6 +61,13 @@ public final class LocalFleet {
     private final PrintWriter progress;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private Runnable beforeDispatch = () -> {};
+
+    /** Runs once the embedded SQS is up, just before the job is dispatched (a benchmark's baseline). */
+    public LocalFleet beforeDispatch(Runnable action) {
+        this.beforeDispatch = action;
+        return this;
+    }
 
     public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
         this.store = store;
@@ -82,31 +89,43 @@ public final class LocalFleet {
                     QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + options.maxReceiveCount()
                             + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
 
-            RunRef run = dispatch(sqs.client(), queue, jobDocument);
-            int chunks = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow().chunks();
+            // Workers first, as a deployed fleet is there before a job arrives; they poll an empty queue.
             Tally tally = new Tally();
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
-            for (int i = 0; i < options.workers(); i++) {
-                WorkerHandler handler = new WorkerHandler(
-                        ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), clock), tally, clock);
-                pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
+            try {
+                for (int i = 0; i < options.workers(); i++) {
+                    WorkerHandler handler = new WorkerHandler(
+                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), clock), tally, clock);
+                    pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
+                }
+                beforeDispatch.run();
+                long dispatchNanos = System.nanoTime();
+                RunRef run = dispatch(sqs.client(), queue, jobDocument);
+                int chunks = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow().chunks();
+                String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
+                double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
+                stopPollers(stop, pollers);
+                return summarize(run, problem, sqs.depth(dlq), startNanos, runSeconds);
+            } finally {
+                stopPollers(stop, pollers);
             }
-            String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
-            stop.set(true);
-            pollers.shutdown();
-            if (!pollers.awaitTermination(options.workerTimeout().toSeconds() + 30, TimeUnit.SECONDS)) {
-                pollers.shutdownNow();
-            }
-            return summarize(run, problem, sqs.depth(dlq), startNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
     }
 
+    private void stopPollers(AtomicBoolean stop, ExecutorService pollers) throws InterruptedException {
+        stop.set(true);
+        pollers.shutdown();
+        if (!pollers.awaitTermination(options.workerTimeout().toSeconds() + 30, TimeUnit.SECONDS)) {
+            pollers.shutdownNow();
+        }
+    }
+
     private RunRef dispatch(SqsClient sqs, String queue, String jobDocument) {
-        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queue, files, clock));
+        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queue, files, clock, options.workers()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
@@ -115,6 +134,11 @@ public final class LocalFleet {
             RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
             progress.printf("dispatched run %s: %d requests in %d chunks -> %s%n", run.runId(),
                     result.get("requests").asInt(), result.get("chunks").asInt(), result.get("bronze").asText());
+            if (result.path("chunksAlreadyDone").asInt() > 0) {
+                progress.printf("resuming: %d chunks already written are not fetched again; %d sent%n",
+                        result.get("chunksAlreadyDone").asInt(), result.get("chunksSent").asInt());
+            }
+            result.path("warnings").forEach(w -> progress.println("warning: " + w.asText()));
             progress.flush();
             return run;
         } catch (IOException e) {
@@ -178,8 +202,10 @@ public final class LocalFleet {
             boolean done = store.exists(run.successKey());
             long now = System.nanoTime();
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
+                // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
+                int written = new BronzeWriter(store, mapper, clock).partKeys(run).size();
                 progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%n",
-                        (now - startNanos) / 1e9, tally.chunks.get(), chunks, tally.requests.get(), tally.chunkFailures.get());
+                        (now - startNanos) / 1e9, written, chunks, tally.requests.get(), tally.chunkFailures.get());
                 progress.flush();
                 lastPrint = now;
             }
@@ -198,7 +224,7 @@ public final class LocalFleet {
         }
     }
 
-    private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos) {
+    private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos, double runSeconds) {
         BronzeWriter bronze = new BronzeWriter(store, mapper, clock);
         int requests = bronze.readManifest(run).orElseThrow().requests();
         Map<String, Long> counts = new TreeMap<>();
@@ -226,7 +252,7 @@ public final class LocalFleet {
             problem = "bronze holds " + records + " records (" + duplicates + " duplicated) for " + requests + " requests";
         }
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, records,
-                succeeded, records - succeeded, duplicates, counts, round(wall), round(sequentialMillis / 1000.0),
+                succeeded, records - succeeded, duplicates, counts, round(wall), round(runSeconds), round(sequentialMillis / 1000.0),
                 wall > 0 ? round(sequentialMillis / 1000.0 / wall) : 0, deadLetters, problem);
     }
 

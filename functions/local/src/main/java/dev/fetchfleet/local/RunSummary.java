@@ -9,7 +9,7 @@ import java.util.Map;
  * what the run's parts hold is what the user gets.
  */
 @JsonPropertyOrder({"complete", "run_id", "source", "bronze", "requests", "records", "succeeded", "failed",
-        "duplicates", "status_counts", "wall_seconds", "sequential_seconds", "speedup", "dead_letters", "problem"})
+        "duplicates", "status_counts", "wall_seconds", "run_seconds", "sequential_seconds", "speedup", "dead_letters", "problem"})
 public record RunSummary(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -22,6 +22,8 @@ public record RunSummary(
         @JsonProperty("duplicates") long duplicates,
         @JsonProperty("status_counts") Map<String, Long> statusCounts,
         @JsonProperty("wall_seconds") double wallSeconds,
+        /** From the dispatch to _SUCCESS: the run itself, without the embedded SQS's start. */
+        @JsonProperty("run_seconds") double runSeconds,
         @JsonProperty("sequential_seconds") double sequentialSeconds,
         @JsonProperty("speedup") double speedup,
         @JsonProperty("dead_letters") int deadLetters,

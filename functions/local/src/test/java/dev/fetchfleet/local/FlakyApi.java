@@ -15,17 +15,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slow API on loopback that sometimes fails, by item number n:
- * n % 10 == 3 → 404 (a final answer); n % 10 == 7 → 429 with Retry-After: 1 on the first call;
+ * n % 10 == 3 → 404 (a final answer); n % 10 == 7 → 429 with Retry-After (1 s by default) on the first call;
  * n % 10 == 5 → 500 on the first call; n % 100 == 99 → 503 on every call; else 200.
  */
 final class FlakyApi implements AutoCloseable {
 
     private final HttpServer server;
     private final long latencyMillis;
+    private final int retryAfterSeconds;
     final Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     FlakyApi(long latencyMillis) throws IOException {
+        this(latencyMillis, 1);
+    }
+
+    FlakyApi(long latencyMillis, int retryAfterSeconds) throws IOException {
         this.latencyMillis = latencyMillis;
+        this.retryAfterSeconds = retryAfterSeconds;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2048);
         server.createContext("/items/", this::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -65,7 +71,7 @@ final class FlakyApi implements AutoCloseable {
             } else if (n % 10 == 3) {
                 respond(exchange, 404, "{\"error\":\"not found\"}");
             } else if (n % 10 == 7 && call == 1) {
-                exchange.getResponseHeaders().add("Retry-After", "1");
+                exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));
                 respond(exchange, 429, "{\"error\":\"slow down\"}");
             } else if (n % 10 == 5 && call == 1) {
                 respond(exchange, 500, "{\"error\":\"oops\"}");

@@ -53,7 +53,8 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         }
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return ChunkWorker.create(Json.newMapper(), BronzeStores.open(root, () -> s3),
-                Fetcher.newHttpClient(Duration.ofSeconds(10)), Clock.systemUTC());
+                Fetcher.newHttpClient(Duration.ofSeconds(10)),
+                ParameterSecrets.forEndpoint(AwsClients.endpointFromEnvironment()), Clock.systemUTC());
     }
 
     @Override

@@ -1,0 +1,144 @@
+package dev.fetchfleet.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The rate one worker allows itself toward one host: halved on a 429, climbing back on success, paused by Retry-After. */
+class HostLimiterTest {
+
+    @Test
+    void halvesTheRateWhenTheHostThrottles() {
+        HostLimiter limiter = new HostLimiter(4, 20);
+        assertEquals(20, limiter.currentRate());
+
+        limiter.throttled();
+
+        assertEquals(10, limiter.currentRate());
+    }
+
+    @Test
+    void halvesOnlyOnceForABurstOf429sWithinASecond() {
+        HostLimiter limiter = new HostLimiter(4, 20);
+
+        limiter.throttled();
+        limiter.throttled();
+        limiter.throttled();
+
+        assertEquals(10, limiter.currentRate(), "three 429s of one burst are one signal");
+    }
+
+    @Test
+    void halvesAgainForA429MoreThanASecondLaterButNotBelowTheFloor() throws InterruptedException {
+        // A cap of 0.5/s has a floor of 0.2/s: halved once to 0.25, a second halving would give 0.125.
+        HostLimiter limiter = new HostLimiter(4, 0.5);
+        limiter.throttled();
+        assertEquals(0.25, limiter.currentRate());
+
+        Thread.sleep(1_100);
+        limiter.throttled();
+
+        assertEquals(0.2, limiter.currentRate(), 1e-9);
+    }
+
+    @Test
+    void neverDropsUnderTheFloorEvenOnTheFirst429() {
+        HostLimiter low = new HostLimiter(4, 0.3);
+        low.throttled();
+        assertEquals(0.2, low.currentRate(), 1e-9, "the floor is 0.2/s");
+
+        HostLimiter belowTheFloor = new HostLimiter(4, 0.1);
+        belowTheFloor.throttled();
+        assertEquals(0.1, belowTheFloor.currentRate(), 1e-9, "a cap under 0.2/s is its own floor");
+    }
+
+    @Test
+    void climbsBackGraduallyToTheCapAndNeverAboveIt() {
+        HostLimiter limiter = new HostLimiter(4, 20);
+        limiter.throttled();
+
+        limiter.succeeded();
+        double afterOne = limiter.currentRate();
+        assertTrue(afterOne > 10 && afterOne < 15, "one success moved the rate from 10 to " + afterOne);
+
+        double previous = afterOne;
+        for (int i = 0; i < 2_000; i++) {
+            limiter.succeeded();
+            double rate = limiter.currentRate();
+            assertTrue(rate >= previous, "the rate fell on a success: " + previous + " -> " + rate);
+            assertTrue(rate <= 20, "the rate went past the cap: " + rate);
+            previous = rate;
+        }
+        assertEquals(20, limiter.currentRate(), "enough successes bring the rate back to the cap");
+    }
+
+    @Test
+    void staysAtTheCapWhileNothingIsThrottled() {
+        HostLimiter limiter = new HostLimiter(4, 20);
+        for (int i = 0; i < 100; i++) {
+            limiter.succeeded();
+        }
+        assertEquals(20, limiter.currentRate());
+    }
+
+    @Test
+    void holdsTheNextStartForTheWholePause() throws InterruptedException {
+        HostLimiter limiter = new HostLimiter(4, 1_000);
+        limiter.pause(TimeUnit.MILLISECONDS.toNanos(500));
+
+        long start = System.nanoTime();
+        limiter.acquire();
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        limiter.release();
+
+        assertTrue(waited >= 450, "started " + waited + " ms into a 500 ms pause");
+    }
+
+    @Test
+    void holdsBackARequestAlreadyWaitingForItsTurnWhenAPauseComes() throws Exception {
+        HostLimiter limiter = new HostLimiter(4, 2); // starts 525 ms apart
+        long start = System.nanoTime();
+        limiter.acquire();
+        limiter.release();
+        CompletableFuture<Long> second = startsAfterMillis(limiter, start);
+        Thread.sleep(100); // the second request is now waiting for its turn, due at about 525 ms
+
+        limiter.pause(TimeUnit.MILLISECONDS.toNanos(1_500)); // a Retry-After: nothing before about 1,600 ms
+
+        long startedAt = second.get(10, TimeUnit.SECONDS);
+        assertTrue(startedAt >= 1_400, "the waiting request started at " + startedAt + " ms, inside the pause");
+    }
+
+    @Test
+    void slowsARequestAlreadyWaitingForItsTurnWhenTheHostThrottles() throws Exception {
+        HostLimiter limiter = new HostLimiter(4, 4); // starts 262 ms apart; 525 ms once halved
+        long start = System.nanoTime();
+        limiter.acquire();
+        limiter.release();
+        CompletableFuture<Long> second = startsAfterMillis(limiter, start);
+        Thread.sleep(50);
+
+        limiter.throttled();
+
+        long startedAt = second.get(10, TimeUnit.SECONDS);
+        assertTrue(startedAt >= 450, "the waiting request started at " + startedAt + " ms, at the rate from before the 429");
+    }
+
+    /** Acquires on another thread; completes with when it was let start, in ms after {@code origin}. */
+    private static CompletableFuture<Long> startsAfterMillis(HostLimiter limiter, long origin) {
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                limiter.acquire();
+                started.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - origin));
+                limiter.release();
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+        return started;
+    }
+}

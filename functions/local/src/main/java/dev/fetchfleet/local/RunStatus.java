@@ -1,0 +1,61 @@
+package dev.fetchfleet.local;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.bronze.RunRef;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
+@JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
+        "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters"})
+record RunStatus(
+        @JsonProperty("complete") boolean complete,
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("source") String source,
+        @JsonProperty("ingest_date") String ingestDate,
+        @JsonProperty("location") String location,
+        @JsonProperty("parts_written") int partsWritten,
+        @JsonProperty("parts_expected") int partsExpected,
+        @JsonProperty("requests_expected") int requestsExpected,
+        @JsonProperty("records") long records,
+        @JsonProperty("status_counts") Map<String, Long> statusCounts,
+        @JsonProperty("checkpoints_pending") int checkpointsPending,
+        @JsonProperty("dead_letters") Integer deadLetters) {
+
+    /** The run with this id; {@code source} may be null, then every source's index is searched. */
+    static Optional<RunStatus> read(BronzeWriter bronze, BronzeStore store, String source, String runId, Integer deadLetters) {
+        Optional<RunRef> found = source != null ? bronze.findRun(source, runId) : findAnySource(bronze, store, runId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RunRef run = found.get();
+        Manifest manifest = bronze.readManifest(run).orElseThrow();
+        List<String> parts = bronze.partKeys(run);
+        Map<String, Long> counts = new TreeMap<>();
+        long records = 0;
+        for (String part : parts) {
+            for (BronzeRecord record : bronze.readPart(part)) {
+                counts.merge(record.statusKey(), 1L, Long::sum);
+                records++;
+            }
+        }
+        return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
+                store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
+                bronze.checkpointKeys(run).size(), deadLetters));
+    }
+
+    private static Optional<RunRef> findAnySource(BronzeWriter bronze, BronzeStore store, String runId) {
+        return store.list("_runs/").stream()
+                .filter(key -> key.endsWith("/run_id=" + runId + ".json"))
+                .map(key -> key.substring("_runs/source=".length(), key.indexOf('/', "_runs/source=".length())))
+                .findFirst()
+                .flatMap(source -> bronze.findRun(source, runId));
+    }
+}
