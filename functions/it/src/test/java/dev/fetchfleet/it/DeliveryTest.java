@@ -1,0 +1,143 @@
+package dev.fetchfleet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.bronze.Success;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** At-least-once delivery, exactly-once bronze: redeliveries, duplicates, deadlines and repeated dispatches. */
+class DeliveryTest {
+
+    private static String job(SlowApi api, int count, int chunkSize, String extra) {
+        return """
+                {"source": "items", "chunkSize": %d %s,
+                 "template": {"url": "%s/items/{n}", "values": {"n": {"from": 1, "to": %d}}},
+                 "fetch": {"timeoutSeconds": 1, "perHost": {"maxConcurrency": 5, "requestsPerSecond": 1000},
+                           "retry": {"maxAttempts": 3, "baseDelayMillis": 10, "maxDelayMillis": 100}}}
+                """.formatted(chunkSize, extra, api.base(), count);
+    }
+
+    private static RunRef runOf(Fleet fleet, String answer) throws Exception {
+        JsonNode node = fleet.mapper.readTree(answer);
+        return new RunRef(node.get("source").asText(), node.get("ingestDate").asText(), node.get("runId").asText());
+    }
+
+    private static int calls(SlowApi api) {
+        return api.calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    private static SQSBatchResponse work(Fleet fleet, List<Message> messages, int remainingMillis) {
+        return fleet.worker.handleRequest(Fleet.sqsEvent(messages), new TestContext("fetchfleet-worker", remainingMillis));
+    }
+
+    @Test
+    void aRedeliveredChunkWhosePartExistsIsNotFetchedAgain() throws Exception {
+        try (SlowApi api = new SlowApi(10)) {
+            Fleet fleet = Fleet.onLocalServers();
+            RunRef run = runOf(fleet, fleet.dispatch(job(api, 10, 10, "")));
+            List<Message> messages = fleet.receiveAll();
+            work(fleet, messages, 300_000);
+            int afterFirst = calls(api);
+
+            SQSBatchResponse again = work(fleet, messages, 300_000);
+
+            assertEquals(List.of(), again.getBatchItemFailures());
+            assertEquals(afterFirst, calls(api), "nothing fetched twice");
+            assertEquals(10, new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC()).readPart(run.partKey(0)).size());
+        }
+    }
+
+    @Test
+    void twoConcurrentDeliveriesOfOneChunkLeaveOnePartAndOneSuccess() throws Exception {
+        try (SlowApi api = new SlowApi(50)) {
+            Fleet fleet = Fleet.onLocalServers();
+            RunRef run = runOf(fleet, fleet.dispatch(job(api, 20, 20, "")));
+            List<Message> messages = fleet.receiveAll();
+
+            CompletableFuture<SQSBatchResponse> a = CompletableFuture.supplyAsync(() -> work(fleet, messages, 300_000));
+            CompletableFuture<SQSBatchResponse> b = CompletableFuture.supplyAsync(() -> work(fleet, messages, 300_000));
+
+            assertEquals(List.of(), a.get().getBatchItemFailures());
+            assertEquals(List.of(), b.get().getBatchItemFailures());
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+            assertEquals(List.of(run.partKey(0)), bronze.partKeys(run));
+            Set<String> ids = new HashSet<>();
+            for (BronzeRecord record : bronze.readPart(run.partKey(0))) {
+                assertTrue(ids.add(record.requestId()), "one line per request");
+            }
+            assertEquals(20, ids.size());
+            Success success = bronze.readSuccess(run).orElseThrow();
+            assertEquals(20, success.requests());
+        }
+    }
+
+    @Test
+    void aWorkerCutShortKeepsACheckpointAndItsRedeliveryFetchesOnlyTheRest() throws Exception {
+        try (SlowApi api = new SlowApi(1000)) {
+            Fleet fleet = Fleet.onLocalServers();
+            RunRef run = runOf(fleet, fleet.dispatch(job(api, 20, 20, "")));
+            List<Message> messages = fleet.receiveAll();
+
+            // 11.5 s left, a 1 s request timeout and 10 s to write: requests may start for 0.5 s only,
+            // and 5 at a time (1 s each) start in that window.
+            SQSBatchResponse cut = work(fleet, messages, 11_500);
+
+            assertEquals(1, cut.getBatchItemFailures().size());
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+            assertFalse(fleet.store.exists(run.partKey(0)));
+            int kept = bronze.readCheckpoint(run, 0).orElseThrow().size();
+            assertTrue(kept >= 5 && kept < 20, "checkpoint holds what was fetched: " + kept);
+            Map<String, Integer> callsAtCut = new java.util.HashMap<>();
+            api.calls.forEach((id, count) -> callsAtCut.put(id, count.get()));
+
+            SQSBatchResponse redelivered = work(fleet, messages, 300_000);
+
+            assertEquals(List.of(), redelivered.getBatchItemFailures());
+            assertEquals(20, bronze.readPart(run.partKey(0)).size());
+            callsAtCut.forEach((id, count) -> assertEquals(count, api.calls.get(id).get(), "item " + id + " fetched again"));
+            assertEquals(20, api.calls.size());
+            assertTrue(bronze.checkpointKeys(run).isEmpty(), "checkpoint removed once the part exists");
+            assertTrue(bronze.readSuccess(run).isPresent());
+        }
+    }
+
+    @Test
+    void dispatchingTheSameRunIdAgainSendsOnlyChunksWithoutAPart() throws Exception {
+        try (SlowApi api = new SlowApi(10)) {
+            Fleet fleet = Fleet.onLocalServers();
+            String job = job(api, 30, 10, ", \"runId\": \"nightly-2026-11-27\"");
+            RunRef run = runOf(fleet, fleet.dispatch(job));
+            List<Message> first = fleet.receiveAll();
+            assertEquals(3, first.size());
+            work(fleet, first.subList(0, 1), 300_000);
+
+            JsonNode again = fleet.mapper.readTree(fleet.dispatch(job));
+
+            assertEquals(run.ingestDate(), again.get("ingestDate").asText());
+            assertEquals(1, again.get("chunksAlreadyDone").asInt());
+            assertEquals(2, again.get("chunksSent").asInt());
+            work(fleet, fleet.receiveAll(), 300_000);
+            Success success = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC()).readSuccess(run).orElseThrow();
+            assertEquals(30, success.requests());
+
+            JsonNode third = fleet.mapper.readTree(fleet.dispatch(job));
+            assertEquals(0, third.get("chunksSent").asInt());
+            assertEquals(List.of(), fleet.receiveAll());
+        }
+    }
+}
