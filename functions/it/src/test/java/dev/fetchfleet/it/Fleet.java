@@ -60,6 +60,29 @@ final class Fleet {
         return new Fleet(LocalServers.s3(), LocalServers.sqs().client(), LocalServers.newBucket(), "bronze");
     }
 
+    /** The stores the delivery tests run against: ElasticMQ with S3Mock always, moto's server where installed. */
+    static final String ELASTICMQ_S3MOCK = "elasticmq+s3mock";
+    static final String MOTO = "moto";
+
+    static Fleet on(String stores) {
+        if (stores.equals(ELASTICMQ_S3MOCK)) {
+            return onLocalServers();
+        }
+        MotoServer moto = LocalServers.moto();
+        org.junit.jupiter.api.Assumptions.assumeTrue(moto != null, "moto_server is not on PATH; the moto run is skipped");
+        var credentials = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"));
+        S3Client s3 = S3Client.builder().endpointOverride(moto.endpoint()).forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(credentials)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
+        SqsClient sqs = SqsClient.builder().endpointOverride(moto.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(credentials)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
+        String bucket = "bronze-" + UUID.randomUUID().toString().substring(0, 8);
+        s3.createBucket(b -> b.bucket(bucket));
+        return new Fleet(s3, sqs, bucket, "bronze");
+    }
+
     /** Invokes the dispatcher handler with an event document; returns its JSON answer. */
     String dispatch(String event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -20,6 +20,7 @@ final class LocalServers {
     private static EmbeddedSqs sqs;
     private static S3MockStarter s3Mock;
     private static S3Client s3;
+    private static MotoServer moto;
 
     private LocalServers() {}
 
@@ -40,6 +41,26 @@ final class LocalServers {
             s3 = AwsClients.s3(s3Endpoint());
         }
         return s3;
+    }
+
+    /** moto's server, started once per test JVM; null when moto_server is not installed. */
+    static synchronized MotoServer moto() {
+        if (moto == null && MotoServer.installed()) {
+            try {
+                moto = MotoServer.start();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("moto_server is installed but did not start", e);
+            }
+            MotoServer started = moto;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        return moto;
     }
 
     static URI s3Endpoint() {

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Command(name = "fetchfleet", mixinStandardHelpOptions = true, version = "fetchfleet 0.1.0",
         description = "Fan slow HTTP API calls out to a fleet of workers and land every response in bronze.",
         subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class, FetchFleetCli.BenchCommand.class,
-                FetchFleetCli.StatusCommand.class})
+                FetchFleetCli.StatusCommand.class, FetchFleetCli.RedriveCommand.class})
 public final class FetchFleetCli {
 
     static final int EXIT_INVALID_JOB = 1;
@@ -59,6 +59,10 @@ public final class FetchFleetCli {
         @Option(names = "--endpoint-url", description = "S3 endpoint for an s3:// bronze root or requestsFrom (a local S3 server, say).")
         URI endpoint;
 
+        @Option(names = "--resolve-secrets", description = "Resolve {{ssm:…}} / {{secretsmanager:…}} header references through AWS "
+                + "(or --endpoint-url); off by default, when a reference fails its chunk.")
+        boolean resolveSecrets;
+
         LocalFleet.Options fleet() {
             return new LocalFleet.Options(workers, Duration.ofSeconds(workerTimeoutSeconds), maxReceiveCount, Duration.ofSeconds(timeoutSeconds));
         }
@@ -85,6 +89,10 @@ public final class FetchFleetCli {
         Supplier<S3Client> s3 = options.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
         LocalFleet fleet = new LocalFleet(store, new S3TextFiles(s3), options.fleet(), err, mapper, Clock.systemUTC());
+        if (options.resolveSecrets) {
+            fleet.secrets(dev.fetchfleet.worker.ParameterSecrets.forEndpoint(
+                    options.endpoint != null ? options.endpoint : AwsClients.endpointFromEnvironment()));
+        }
         RunSummary summary;
         try {
             summary = fleet.run(job);
@@ -306,6 +314,36 @@ public final class FetchFleetCli {
             spec.commandLine().getOut().println(mapper.writeValueAsString(s));
             spec.commandLine().getOut().flush();
             return s.complete() ? 0 : EXIT_INCOMPLETE;
+        }
+    }
+
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+            description = "Move dead-lettered chunks back to the chunk queue (SQS StartMessageMoveTask where offered, "
+                    + "receive-and-send otherwise).")
+    static final class RedriveCommand implements Callable<Integer> {
+        @Option(names = "--dlq-url", required = true, description = "The dead-letter queue's URL.")
+        String dlqUrl;
+
+        @Option(names = "--queue-url", required = true, description = "The chunk queue's URL.")
+        String queueUrl;
+
+        @Option(names = "--endpoint-url", description = "SQS endpoint (a local server, say).")
+        URI endpoint;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            URI sqsEndpoint = endpoint != null ? endpoint : AwsClients.endpointFromEnvironment();
+            try (var sqs = AwsClients.sqs(sqsEndpoint)) {
+                dev.fetchfleet.aws.Redrive.Result result = new dev.fetchfleet.aws.Redrive(sqs).run(dlqUrl, queueUrl);
+                spec.commandLine().getOut().println(result.moveTask()
+                        ? "started an SQS message move task for about " + result.messages() + " messages"
+                        : "moved " + result.messages() + " messages back to the chunk queue");
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
         }
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
@@ -11,6 +12,7 @@ import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.fetch.SecretReferences;
 import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
@@ -62,6 +64,13 @@ public final class LocalFleet {
     private final ObjectMapper mapper;
     private final Clock clock;
     private Runnable beforeDispatch = () -> {};
+    private SecretReferences.Store secrets = SecretReferences.NONE;
+
+    /** Where header secret references are resolved; none by default, so a local run never calls AWS unasked. */
+    public LocalFleet secrets(SecretReferences.Store store) {
+        this.secrets = store;
+        return this;
+    }
 
     /** Runs once the embedded SQS is up, just before the job is dispatched (a benchmark's baseline). */
     public LocalFleet beforeDispatch(Runnable action) {
@@ -96,7 +105,8 @@ public final class LocalFleet {
             try {
                 for (int i = 0; i < options.workers(); i++) {
                     WorkerHandler handler = new WorkerHandler(
-                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), clock), tally, clock);
+                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock), tally, clock,
+                            new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock));
                     pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
                 }
                 beforeDispatch.run();
@@ -106,6 +116,9 @@ public final class LocalFleet {
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
                 double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);
+                if (problem != null && sqs.depth(dlq) > 0) {
+                    problem = problem + ": " + deadLetterErrors(sqs.client(), dlq);
+                }
                 return summarize(run, problem, sqs.depth(dlq), startNanos, runSeconds);
             } finally {
                 stopPollers(stop, pollers);
@@ -114,6 +127,16 @@ public final class LocalFleet {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** The errors the dead-lettered chunks carry, read without taking them off the queue. */
+    private static String deadLetterErrors(SqsClient sqs, String dlq) {
+        List<Message> parked = sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).visibilityTimeout(0)
+                .messageAttributeNames("All")).messages();
+        return parked.stream().map(m -> {
+            var error = m.messageAttributes().get(DeadLetterQueue.ERROR_ATTRIBUTE);
+            return error == null ? "(no error recorded)" : error.stringValue();
+        }).distinct().collect(Collectors.joining("; "));
     }
 
     private void stopPollers(AtomicBoolean stop, ExecutorService pollers) throws InterruptedException {
@@ -215,7 +238,7 @@ public final class LocalFleet {
             int deadLetters = sqs.depth(dlq);
             if (deadLetters > 0 && sqs.depth(queue) == 0) {
                 return deadLetters + " chunk(s) in the dead-letter queue after " + options.maxReceiveCount()
-                        + " failed deliveries; see the errors logged above";
+                        + " failed deliveries";
             }
             if (now > deadline) {
                 return "run timeout of " + options.runTimeout() + " reached";

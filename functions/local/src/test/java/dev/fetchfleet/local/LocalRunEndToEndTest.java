@@ -123,6 +123,37 @@ class LocalRunEndToEndTest {
     }
 
     @Test
+    void aChunkThatKeepsFailingEndsInTheDeadLetterQueueAndTheRunExitsIncompleteSayingWhy(@TempDir Path dir) throws Exception {
+        try (FlakyApi api = new FlakyApi(0)) {
+            StringBuilder requests = new StringBuilder();
+            for (int n = 1; n <= 30; n++) {
+                // Chunk 1 (items 11-20) needs a secret no store here can resolve: it fails every delivery.
+                String headers = n > 10 && n <= 20 ? ", \"headers\": {\"X-Token\": \"{{ssm:/fetchfleet/missing}}\"}" : "";
+                requests.append(n == 1 ? "" : ",").append("{\"url\": \"").append(api.base()).append("/items/").append(n)
+                        .append("\"").append(headers).append("}");
+            }
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, "{\"source\": \"flaky\", \"chunkSize\": 10, \"requests\": [" + requests + "]}");
+            Path bronze = dir.resolve("bronze");
+
+            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--max-receive-count", "2");
+
+            assertEquals(FetchFleetCli.EXIT_INCOMPLETE, result.exitCode(), result.err());
+            JsonNode summary = result.summary();
+            assertFalse(summary.get("complete").asBoolean());
+            assertEquals(1, summary.get("dead_letters").asInt());
+            assertEquals(20, summary.get("records").asInt());
+            assertTrue(summary.get("problem").asText().contains("{{ssm:/fetchfleet/missing}}"), summary.toString());
+            for (int n = 11; n <= 20; n++) {
+                assertFalse(api.calls.containsKey(n), "item " + n + " was never sent without its secret");
+            }
+            try (Stream<Path> files = Files.walk(bronze)) {
+                assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("_SUCCESS")));
+            }
+        }
+    }
+
+    @Test
     void demoRunsAGeneratedJobAgainstItsOwnApiAndSummarizes(@TempDir Path dir) throws Exception {
         Result result = fetchfleet("demo", "--requests", "60", "--latency-ms", "50", "--chunk-size", "20",
                 "--bronze", dir.resolve("bronze").toString());

@@ -27,7 +27,7 @@ public final class ParameterSecrets implements SecretReferences.Store {
     }
 
     /** Clients built like the SDK's others; {@code endpoint} may be null (AWS itself). */
-    static ParameterSecrets forEndpoint(URI endpoint) {
+    public static ParameterSecrets forEndpoint(URI endpoint) {
         return new ParameterSecrets(
                 () -> {
                     var builder = SsmClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());

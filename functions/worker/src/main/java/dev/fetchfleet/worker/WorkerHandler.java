@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
@@ -34,16 +35,36 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final ChunkWorker worker;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final DeadLetterQueue deadLetters;
 
-    /** Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF. */
+    /**
+     * Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF, and chunks that
+     * fail their last delivery (MAX_RECEIVE_COUNT) parked in DLQ_URL with their error.
+     */
     public WorkerHandler() {
-        this(fromEnvironment(), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC());
+        this(fromEnvironment(), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC(),
+                deadLettersFromEnvironment());
     }
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock) {
+        this(worker, metrics, clock, DeadLetterQueue.none());
+    }
+
+    public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock, DeadLetterQueue deadLetters) {
         this.worker = worker;
         this.metrics = metrics;
         this.clock = clock;
+        this.deadLetters = deadLetters;
+    }
+
+    private static DeadLetterQueue deadLettersFromEnvironment() {
+        String url = System.getenv("DLQ_URL");
+        String max = System.getenv("MAX_RECEIVE_COUNT");
+        if (url == null || url.isBlank() || max == null || max.isBlank()) {
+            return DeadLetterQueue.none();
+        }
+        return new DeadLetterQueue(AwsClients.sqs(AwsClients.endpointFromEnvironment()), url, Integer.parseInt(max.strip()),
+                Clock.systemUTC());
     }
 
     private static ChunkWorker fromEnvironment() {
@@ -55,6 +76,14 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         return ChunkWorker.create(Json.newMapper(), BronzeStores.open(root, () -> s3),
                 Fetcher.newHttpClient(Duration.ofSeconds(10)),
                 ParameterSecrets.forEndpoint(AwsClients.endpointFromEnvironment()), Clock.systemUTC());
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        try {
+            return Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (RuntimeException e) {
+            return 1;
+        }
     }
 
     @Override
@@ -72,8 +101,15 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                             entry("duration_ms", result.durationMs()), entry("run_completed", result.runCompleted().isPresent()));
                 } catch (RuntimeException e) {
                     metrics.chunkFailed();
+                    int receives = receiveCount(message);
+                    if (deadLetters.isLastDelivery(receives) && deadLetters.park(message.getBody(), String.valueOf(e), receives)) {
+                        LOG.error("chunk failed on its last delivery; parked in the dead-letter queue with its error",
+                                entry("message_id", message.getMessageId()), entry("receive_count", receives),
+                                entry("error", String.valueOf(e)));
+                        continue; // parked: deleting it from the chunk queue is what we want
+                    }
                     LOG.error("chunk failed; handed back to the queue", entry("message_id", message.getMessageId()),
-                            entry("error", String.valueOf(e)));
+                            entry("receive_count", receives), entry("error", String.valueOf(e)));
                     failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
                 }
             }
