@@ -34,10 +34,6 @@ final class LocalServers {
 
     static synchronized S3Client s3() {
         if (s3 == null) {
-            int port = freePort();
-            s3Mock = S3MockExtension.builder().silent().withSecureConnection(false).withHttpPort(port).build();
-            s3Mock.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(s3Mock::stop));
             s3 = AwsClients.s3(s3Endpoint());
         }
         return s3;
@@ -63,7 +59,13 @@ final class LocalServers {
         return moto;
     }
 
-    static URI s3Endpoint() {
+    static synchronized URI s3Endpoint() {
+        if (s3Mock == null) {
+            int port = freePort();
+            s3Mock = S3MockExtension.builder().silent().withSecureConnection(false).withHttpPort(port).build();
+            s3Mock.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(s3Mock::stop));
+        }
         return URI.create("http://127.0.0.1:" + s3Mock.getHttpPort());
     }
 
