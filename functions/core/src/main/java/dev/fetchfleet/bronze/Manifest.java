@@ -13,7 +13,14 @@ public record Manifest(
         @JsonProperty("requests") int requests,
         @JsonProperty("chunks") int chunks,
         @JsonProperty("chunk_size") int chunkSize,
-        @JsonProperty("job") JsonNode job) {
+        @JsonProperty("job") JsonNode job,
+        /** The planner's prediction at dispatch (null in manifests written before it existed). */
+        @JsonProperty("estimate") dev.fetchfleet.plan.RunEstimate estimate) {
+
+    public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
+                    int chunkSize, JsonNode job) {
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null);
+    }
 
     public RunRef run() {
         return new RunRef(source, ingestDate, runId);

@@ -11,6 +11,9 @@ import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.plan.ChunkPlanner;
+import dev.fetchfleet.plan.Prices;
+import dev.fetchfleet.plan.RunEstimate;
+import dev.fetchfleet.plan.RunPlanner;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +41,7 @@ public final class Dispatcher {
     private final SqsBatchSender sender;
     private final Clock clock;
     private final int workerMaxConcurrency;
+    private final Prices prices;
 
     /** {@code workerMaxConcurrency}: the deployed worker concurrency, for the fleet-cap warnings (0: unknown). */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
@@ -49,6 +53,7 @@ public final class Dispatcher {
         this.sender = sender;
         this.clock = clock;
         this.workerMaxConcurrency = workerMaxConcurrency;
+        this.prices = Prices.load(dev.fetchfleet.Json.newMapper());
     }
 
     public DispatchResult dispatch(String jobDocument) {
@@ -69,7 +74,7 @@ public final class Dispatcher {
         List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
 
         bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
-                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw(), job.fetch().redactHeaders())));
+                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw(), job.fetch().redactHeaders()), estimate(job, requests)));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
         return new DispatchResult(run, requests.size(), chunks.size(), chunks.size(), 0, bronze.store().locate(run.prefix()),
                 FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));
@@ -117,6 +122,16 @@ public final class Dispatcher {
                 new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
                 new SqsBatchSender(sqs, queueUrl), clock, workerMaxConcurrency);
     }
+
+    /** The planner's prediction for the manifest, from the job's plan hints and the deployed worker concurrency. */
+    private RunEstimate estimate(Job job, List<RequestSpec> requests) {
+        return new RunPlanner(prices).estimate(requests, job.chunkSize(), job.fetch(),
+                java.time.Duration.ofMillis(job.plan().latencyMillis()), Math.max(1, workerMaxConcurrency), WORKER_MEMORY_MB,
+                job.plan().pagesPerRequest());
+    }
+
+    /** The template's default worker memory; the estimate's cost assumes it. */
+    static final int WORKER_MEMORY_MB = 1769;
 
     static String newRunId(Instant startedAt) {
         byte[] random = new byte[3];

@@ -65,6 +65,9 @@ public final class Fetcher {
      */
     public static HttpClient newHttpClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
+                // The client's own async work on virtual threads too: its default executor is a cached
+                // pool that grows a platform thread per concurrent exchange.
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)

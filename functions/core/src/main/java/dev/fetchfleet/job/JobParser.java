@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /** Turns a job document into a {@link Job}, or rejects it whole with every problem and its JSON path. */
 public final class JobParser {
 
-    private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch");
+    private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan");
+    private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal");
     private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond", "apiMaxConcurrency", "apiRequestsPerSecond");
@@ -65,11 +66,18 @@ public final class JobParser {
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
         RequestSource requests = requestSource(job, root, fetch.allowLinkLocal());
+        Job.PlanHints plan = Job.PlanHints.DEFAULT;
+        Fields planField = job.object("plan");
+        if (planField != null) {
+            planField.rejectUnknown(PLAN_FIELDS);
+            plan = new Job.PlanHints(planField.integer("latencyMillis", (int) plan.latencyMillis(), 1, 3_600_000),
+                    planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000));
+        }
 
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        return new Job(source, runId, requests, chunkSize, fetch, root);
+        return new Job(source, runId, requests, chunkSize, fetch, root, plan);
     }
 
     private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal) {

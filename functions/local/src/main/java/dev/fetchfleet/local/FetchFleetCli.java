@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -27,8 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** {@code fetchfleet}: run jobs locally, through the same handlers the Lambdas run. */
 @Command(name = "fetchfleet", mixinStandardHelpOptions = true, version = "fetchfleet 0.1.0",
         description = "Fan slow HTTP API calls out to a fleet of workers and land every response in bronze.",
-        subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class, FetchFleetCli.BenchCommand.class,
-                FetchFleetCli.StatusCommand.class, FetchFleetCli.RedriveCommand.class})
+        subcommands = {FetchFleetCli.Run.class, FetchFleetCli.Demo.class, FetchFleetCli.DemoApiCommand.class, FetchFleetCli.BenchCommands.class,
+                FetchFleetCli.StatusCommand.class, FetchFleetCli.RedriveCommand.class, FetchFleetCli.PlanCommand.class})
 public final class FetchFleetCli {
 
     static final int EXIT_INVALID_JOB = 1;
@@ -225,6 +226,75 @@ public final class FetchFleetCli {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Benchmarks: 'caps' measures a local run beside the bound its caps set; 'compare' runs the same "
+                    + "request lists through one-after-another, platform thread pools and FetchFleet side by side.",
+            subcommands = {BenchCommand.class, CompareCommand.class, CellCommand.class})
+    static final class BenchCommands implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Side-by-side: 1 to 10,000 requests through four fetchers; writes benchmarks.md and benchmarks.png.")
+    static final class CompareCommand implements Callable<Integer> {
+        @Option(names = "--latency-ms", defaultValue = "100", description = "The API's latency per call (default ${DEFAULT-VALUE}).")
+        long latencyMs;
+
+        @Option(names = "--counts", split = ",", defaultValue = "1,10,100,1000,10000", description = "Request counts (default ${DEFAULT-VALUE}).")
+        List<Integer> counts;
+
+        @Option(names = "--cap", defaultValue = "900", description = "FetchFleet's in-flight cap (default ${DEFAULT-VALUE}, its maximum).")
+        int cap;
+
+        @Option(names = "--budget", defaultValue = "120", description = "Cells estimated longer than this many seconds are not run (default ${DEFAULT-VALUE}).")
+        long budgetSeconds;
+
+        @Option(names = "--out", defaultValue = "docs", description = "Directory for benchmarks.md and benchmarks.png (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            BenchCompare.run(new BenchCompare.Settings(Duration.ofMillis(latencyMs), counts, cap, Duration.ofSeconds(budgetSeconds), out),
+                    spec.commandLine().getErr(), Json.newMapper());
+            return 0;
+        }
+    }
+
+    @Command(name = "cell", hidden = true, description = "One benchmark cell, in its own JVM (used by compare).")
+    static final class CellCommand implements Callable<Integer> {
+        @Option(names = "--kind", required = true)
+        BenchCell.Kind kind;
+
+        @Option(names = "--threads", defaultValue = "1")
+        int threads;
+
+        @Option(names = "--requests", required = true)
+        int requests;
+
+        @Option(names = "--api", required = true)
+        URI api;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper mapper = Json.newMapper();
+            spec.commandLine().getOut().println(mapper.writeValueAsString(BenchCell.run(kind, threads, requests, api, mapper)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "caps", mixinStandardHelpOptions = true,
             description = "Measure a local run against the demo API beside the bound its caps set; prints figures as JSON.")
     static final class BenchCommand implements Callable<Integer> {
         @Option(names = "--requests", defaultValue = "2000", description = "Requests (default ${DEFAULT-VALUE}).")
@@ -310,6 +380,10 @@ public final class FetchFleetCli {
                     s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
                     s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
                     s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+            if (s.estimatedWallSeconds() != null) {
+                err.printf("planned %.1f s at dispatch%s%n", s.estimatedWallSeconds(),
+                        s.actualWallSeconds() == null ? "" : String.format(java.util.Locale.ROOT, "; took %.1f s", s.actualWallSeconds()));
+            }
             err.flush();
             spec.commandLine().getOut().println(mapper.writeValueAsString(s));
             spec.commandLine().getOut().flush();
@@ -344,6 +418,89 @@ public final class FetchFleetCli {
                 spec.commandLine().getOut().flush();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Predict a run before sending anything: requests, chunks, SQS and S3 calls, wall time and AWS cost, "
+                    + "beside a thread-pool machine and a Step Functions Distributed Map.")
+    static final class PlanCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB.json", description = "The job document.")
+        Path job;
+
+        @Option(names = "--latency", description = "The API's latency per call, e.g. 800ms, 1s, 2m (default: the job's plan.latencyMillis, else 1s).")
+        String latency;
+
+        @Option(names = "--worker-concurrency", defaultValue = "10", description = "Workers at once (the deployed WorkerMaxConcurrency; default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--memory-mb", defaultValue = "1769", description = "Worker memory (default ${DEFAULT-VALUE}).")
+        int memoryMb;
+
+        @Option(names = "--pages-per-request", description = "Calls per request of a paginated API, your guess (default: the job's plan.pagesPerRequest, else 1).")
+        Double pagesPerRequest;
+
+        @CommandLine.Mixin
+        FleetOptions options = new FleetOptions();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            ObjectMapper mapper = Json.newMapper();
+            PrintWriter err = spec.commandLine().getErr();
+            dev.fetchfleet.plan.RunEstimate estimate;
+            try {
+                dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(Files.readString(job));
+                var requests = new dev.fetchfleet.job.RequestListExpander(mapper, new S3TextFiles(options.s3())).expand(parsed);
+                estimate = new dev.fetchfleet.plan.RunPlanner(dev.fetchfleet.plan.Prices.load(mapper)).estimate(requests,
+                        parsed.chunkSize(), parsed.fetch(),
+                        latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis()), workers, memoryMb,
+                        pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest());
+            } catch (JobValidationException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return EXIT_INVALID_JOB;
+            }
+            err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
+                    estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+            err.printf("FetchFleet (%d workers, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
+                    estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
+                    estimate.lambdaGbSeconds());
+            estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
+                    human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
+            err.println("prices: AWS list prices of " + estimate.pricesAsOf());
+            err.flush();
+            spec.commandLine().getOut().println(mapper.writeValueAsString(estimate));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+
+        static Duration parseDuration(String text) {
+            var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?").matcher(text.strip());
+            if (!m.matches()) {
+                throw new CommandLine.ParameterException(new CommandLine(new PlanCommand()), "--latency: " + text + " is not like 800ms, 1s or 2m");
+            }
+            double value = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            double millis = switch (unit) {
+                case "ms" -> value;
+                case "m" -> value * 60_000;
+                case "h" -> value * 3_600_000;
+                default -> value * 1000;
+            };
+            return Duration.ofMillis(Math.round(millis));
+        }
+
+        private static String human(double seconds) {
+            if (seconds < 120) {
+                return String.format(java.util.Locale.ROOT, "%.1f s", seconds);
+            }
+            if (seconds < 7200) {
+                return String.format(java.util.Locale.ROOT, "%.1f min", seconds / 60);
+            }
+            return String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600);
         }
     }
 }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
 @JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
-        "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters"})
+        "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters", "estimated_wall_seconds",
+        "actual_wall_seconds"})
 record RunStatus(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -27,7 +28,10 @@ record RunStatus(
         @JsonProperty("records") long records,
         @JsonProperty("status_counts") Map<String, Long> statusCounts,
         @JsonProperty("checkpoints_pending") int checkpointsPending,
-        @JsonProperty("dead_letters") Integer deadLetters) {
+        @JsonProperty("dead_letters") Integer deadLetters,
+        /** The planner's prediction from the manifest, beside the run's time from start to _SUCCESS. */
+        @JsonProperty("estimated_wall_seconds") Double estimatedWallSeconds,
+        @JsonProperty("actual_wall_seconds") Double actualWallSeconds) {
 
     /** The run with this id; {@code source} may be null, then every source's index is searched. */
     static Optional<RunStatus> read(BronzeWriter bronze, BronzeStore store, String source, String runId, Integer deadLetters) {
@@ -46,9 +50,12 @@ record RunStatus(
                 records++;
             }
         }
+        Double estimated = manifest.estimate() == null ? null : manifest.estimate().expectedWallSeconds();
+        Double actual = bronze.readSuccess(run).map(s -> java.time.Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0)
+                .orElse(null);
         return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
                 store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
-                bronze.checkpointKeys(run).size(), deadLetters));
+                bronze.checkpointKeys(run).size(), deadLetters, estimated, actual));
     }
 
     private static Optional<RunRef> findAnySource(BronzeWriter bronze, BronzeStore store, String runId) {

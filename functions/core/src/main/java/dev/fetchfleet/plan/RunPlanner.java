@@ -1,0 +1,108 @@
+package dev.fetchfleet.plan;
+
+import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestSpec;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts a run from its job alone. The model is the fleet's own: chunks go out in waves of the
+ * worker concurrency; a chunk takes as long as its slowest host needs under that host's caps
+ * (latency × rounds of the concurrency cap, or requests ÷ rate, whichever is longer); a fixed cost per
+ * run (dispatch, completion) and per chunk (delivery, the part's write) comes on top.
+ */
+public final class RunPlanner {
+
+    /**
+     * Dispatch, manifest and the completion check, as measured on the local fleet (0.3 s). On Lambda a
+     * cold start adds a second or more to the first wave; the planner leaves that out.
+     */
+    static final double RUN_OVERHEAD_SECONDS = 0.3;
+    /** Receiving a chunk, writing its part, checking for completion (local fleet: about 0.1 s). */
+    static final double CHUNK_OVERHEAD_SECONDS = 0.1;
+    /** Starts are spaced 5% wider than 1/rate (HostLimiter), so a rate-capped chunk runs 5% longer. */
+    static final double RATE_SLACK = 1.05;
+    static final int THREAD_POOL_SIZE = 32;
+    static final int DISTRIBUTED_MAP_CONCURRENCY = 1000;
+    static final int DISTRIBUTED_MAP_CHILD_MEMORY_MB = 128;
+    static final int DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM = 4;
+
+    private final Prices prices;
+
+    public RunPlanner(Prices prices) {
+        this.prices = prices;
+    }
+
+    /**
+     * @param pagesPerRequest the calls one request makes (pages of a paginated API), as the user guesses it
+     */
+    public RunEstimate estimate(List<RequestSpec> requests, int chunkSize, FetchConfig fetch, Duration latency,
+                                int workerConcurrency, int workerMemoryMb, double pagesPerRequest) {
+        int n = requests.size();
+        long chunks = (n + chunkSize - 1L) / chunkSize;
+        double latencySeconds = latency.toMillis() / 1000.0;
+        double slowestChunk = 0;
+        for (int c = 0; c < chunks; c++) {
+            List<RequestSpec> chunk = requests.subList(c * chunkSize, (int) Math.min(n, (long) (c + 1) * chunkSize));
+            slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, fetch, latencySeconds, pagesPerRequest));
+        }
+        long waves = (chunks + workerConcurrency - 1) / workerConcurrency;
+        double wall = RUN_OVERHEAD_SECONDS + waves * (slowestChunk + CHUNK_OVERHEAD_SECONDS);
+
+        long sqsMessages = chunks;
+        long sqsRequests = (chunks + 9) / 10 + 2 * chunks; // send batches, receives, deletes
+        long s3Puts = chunks + 3;                          // parts, manifest, run index, _SUCCESS
+        long s3Gets = 3 * chunks;                          // per chunk: part check, manifest, and reading parts at the end
+        double gbSeconds = chunks * (slowestChunk + CHUNK_OVERHEAD_SECONDS) * workerMemoryMb / 1024.0 + 1.0;
+        long lambdaRequests = chunks + 1;
+        double cost = gbSeconds * prices.lambdaGbSecond()
+                + lambdaRequests * prices.lambdaPerMillionRequests() / 1e6
+                + sqsRequests * prices.sqsPerMillionRequests() / 1e6
+                + s3Puts * prices.s3PutPerThousand() / 1000
+                + s3Gets * prices.s3GetPerThousand() / 1000;
+
+        double calls = n * pagesPerRequest;
+        Map<String, RunEstimate.Alternative> alternatives = new LinkedHashMap<>();
+        double poolWall = latencySeconds * Math.ceil(calls / THREAD_POOL_SIZE);
+        alternatives.put("thread_pool_machine", new RunEstimate.Alternative(round(poolWall),
+                round(prices.ec2PerHour() * poolWall / 3600),
+                "one " + prices.ec2Instance() + " with " + THREAD_POOL_SIZE + " threads, billed for the run's time only"));
+        double mapWall = latencySeconds * Math.ceil(calls / DISTRIBUTED_MAP_CONCURRENCY);
+        double mapCost = calls * latencySeconds * DISTRIBUTED_MAP_CHILD_MEMORY_MB / 1024.0 * prices.lambdaGbSecond()
+                + calls * prices.lambdaPerMillionRequests() / 1e6
+                + calls * DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM * prices.stepFunctionsPerThousandTransitions() / 1000;
+        alternatives.put("step_functions_distributed_map", new RunEstimate.Alternative(round(mapWall), round(mapCost),
+                "one " + DISTRIBUTED_MAP_CHILD_MEMORY_MB + " MB Lambda child per call, map concurrency "
+                        + DISTRIBUTED_MAP_CONCURRENCY + ", " + DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM + " standard transitions per item"));
+
+        return new RunEstimate(n, chunks, latency.toMillis(), workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests,
+                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf());
+    }
+
+    /** One chunk on one worker: its slowest host under that host's caps and the worker's in-flight cap. */
+    static double chunkSeconds(List<RequestSpec> chunk, FetchConfig fetch, double latencySeconds, double pagesPerRequest) {
+        Map<String, Integer> perHost = new LinkedHashMap<>();
+        Map<String, FetchConfig.PerHost> caps = new LinkedHashMap<>();
+        for (RequestSpec r : chunk) {
+            perHost.merge(r.host(), 1, Integer::sum);
+            caps.putIfAbsent(r.host(), fetch.capsFor(r.url().getHost(), r.url().getPort()));
+        }
+        double slowest = 0;
+        for (var entry : perHost.entrySet()) {
+            FetchConfig.PerHost cap = caps.get(entry.getKey());
+            int concurrency = Math.min(cap.maxConcurrency(), fetch.maxInFlight());
+            double calls = entry.getValue() * pagesPerRequest;
+            // Pages of one chain go one after another: a chain of p pages takes p latencies on its own.
+            double byConcurrency = latencySeconds * Math.ceil(entry.getValue() / (double) concurrency) * pagesPerRequest;
+            double byRate = calls * RATE_SLACK / cap.requestsPerSecond();
+            slowest = Math.max(slowest, Math.max(byConcurrency, byRate));
+        }
+        return slowest;
+    }
+
+    private static double round(double value) {
+        return value >= 1 ? Math.round(value * 100) / 100.0 : Math.round(value * 1e6) / 1e6;
+    }
+}
