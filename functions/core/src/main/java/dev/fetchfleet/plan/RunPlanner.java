@@ -65,16 +65,17 @@ public final class RunPlanner {
 
         double calls = n * pagesPerRequest;
         Map<String, RunEstimate.Alternative> alternatives = new LinkedHashMap<>();
-        double poolWall = latencySeconds * Math.ceil(calls / THREAD_POOL_SIZE);
+        // A thread (or a map child) walks one request's pages one after another, as a chain must.
+        double poolWall = latencySeconds * Math.ceil((double) n / THREAD_POOL_SIZE) * pagesPerRequest;
         alternatives.put("thread_pool_machine", new RunEstimate.Alternative(round(poolWall),
                 round(prices.ec2PerHour() * poolWall / 3600),
                 "one " + prices.ec2Instance() + " with " + THREAD_POOL_SIZE + " threads, billed for the run's time only"));
-        double mapWall = latencySeconds * Math.ceil(calls / DISTRIBUTED_MAP_CONCURRENCY);
+        double mapWall = latencySeconds * Math.ceil((double) n / DISTRIBUTED_MAP_CONCURRENCY) * pagesPerRequest;
         double mapCost = calls * latencySeconds * DISTRIBUTED_MAP_CHILD_MEMORY_MB / 1024.0 * prices.lambdaGbSecond()
                 + calls * prices.lambdaPerMillionRequests() / 1e6
                 + calls * DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM * prices.stepFunctionsPerThousandTransitions() / 1000;
         alternatives.put("step_functions_distributed_map", new RunEstimate.Alternative(round(mapWall), round(mapCost),
-                "one " + DISTRIBUTED_MAP_CHILD_MEMORY_MB + " MB Lambda child per call, map concurrency "
+                "one " + DISTRIBUTED_MAP_CHILD_MEMORY_MB + " MB Lambda child per request, map concurrency "
                         + DISTRIBUTED_MAP_CONCURRENCY + ", " + DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM + " standard transitions per item"));
 
         return new RunEstimate(n, chunks, latency.toMillis(), workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests,

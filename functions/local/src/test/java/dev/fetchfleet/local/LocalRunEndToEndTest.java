@@ -100,6 +100,18 @@ class LocalRunEndToEndTest {
             assertEquals(100, success.get("status_counts").get("404").asInt());
             assertEquals(10, success.get("status_counts").get("503").asInt());
             assertEquals(890, success.get("status_counts").get("200").asInt());
+
+            Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", runId);
+            assertEquals(0, status.exitCode(), status.err());
+            JsonNode state = status.summary();
+            assertTrue(state.get("complete").asBoolean());
+            assertEquals(20, state.get("parts_written").asInt());
+            assertEquals(20, state.get("parts_expected").asInt());
+            assertEquals(1000, state.get("records").asInt());
+            assertEquals(100, state.get("status_counts").get("404").asInt());
+            assertTrue(state.get("estimated_wall_seconds").asDouble() > 0, "the manifest carries the planner's estimate");
+            assertTrue(state.get("actual_wall_seconds").asDouble() > 0);
+            assertEquals(1, fetchfleet("status", "--bronze", bronze.toString(), "--run-id", "no-such-run").exitCode());
         }
     }
 
@@ -150,6 +162,10 @@ class LocalRunEndToEndTest {
             try (Stream<Path> files = Files.walk(bronze)) {
                 assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("_SUCCESS")));
             }
+            Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", summary.get("run_id").asText());
+            assertEquals(FetchFleetCli.EXIT_INCOMPLETE, status.exitCode(), status.err());
+            assertEquals(2, status.summary().get("parts_written").asInt());
+            assertEquals(3, status.summary().get("parts_expected").asInt());
         }
     }
 

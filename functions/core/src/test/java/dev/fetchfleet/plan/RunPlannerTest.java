@@ -1,0 +1,80 @@
+package dev.fetchfleet.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fetchfleet.Json;
+import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunPlannerTest {
+
+    private final Prices prices = Prices.load(Json.newMapper());
+    private final RunPlanner planner = new RunPlanner(prices);
+
+    private static List<RequestSpec> requests(int n, String host) {
+        List<RequestSpec> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new RequestSpec("r" + i, "GET", URI.create("https://" + host + "/items/" + i), Map.of(), null));
+        }
+        return list;
+    }
+
+    @Test
+    void thePricesFileCarriesItsDate() {
+        assertTrue(prices.asOf().matches("\\d{4}-\\d{2}-\\d{2}"), prices.asOf());
+        assertTrue(prices.lambdaGbSecond() > 0 && prices.sqsPerMillionRequests() > 0 && prices.s3PutPerThousand() > 0);
+    }
+
+    @Test
+    void countsChunksMessagesAndCalls() {
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, FetchConfig.DEFAULT, Duration.ofSeconds(1), 10, 1769, 1);
+        assertEquals(1000, e.requests());
+        assertEquals(10, e.chunks());
+        assertEquals(10, e.sqsMessages());
+        assertEquals(1 + 2 * 10, e.sqsRequests());
+        assertEquals(13, e.s3Puts());
+        assertEquals(11, e.lambdaRequests());
+    }
+
+    @Test
+    void aConcurrencyBoundChunkTakesRoundsOfTheLatencyAndChunksGoInWaves() {
+        FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(25, 100_000), 30, FetchConfig.Retry.DEFAULT);
+        // 100 per chunk at 25 at a time: 4 rounds of 1 s; 10 chunks on 5 workers: 2 waves.
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, caps, Duration.ofSeconds(1), 5, 1769, 1);
+        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 2 * (4 + RunPlanner.CHUNK_OVERHEAD_SECONDS), e.expectedWallSeconds(), 1e-6);
+    }
+
+    @Test
+    void aRateBoundChunkTakesItsCallsOverTheRate() {
+        FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(100, 10), 30, FetchConfig.Retry.DEFAULT);
+        RunEstimate e = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofMillis(100), 1, 1769, 1);
+        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 100 * RunPlanner.RATE_SLACK / 10 + RunPlanner.CHUNK_OVERHEAD_SECONDS,
+                e.expectedWallSeconds(), 1e-6);
+    }
+
+    @Test
+    void pagesOfAChainAddUpAndTheAlternativesScaleWithCalls() {
+        FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(100, 100_000), 30, FetchConfig.Retry.DEFAULT);
+        RunEstimate one = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofSeconds(1), 1, 1769, 1);
+        RunEstimate ten = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofSeconds(1), 1, 1769, 10);
+        assertEquals(10 + RunPlanner.RUN_OVERHEAD_SECONDS + RunPlanner.CHUNK_OVERHEAD_SECONDS, ten.expectedWallSeconds(), 1e-6);
+        assertEquals(10 * one.alternatives().get("thread_pool_machine").wallSeconds(),
+                ten.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
+        assertTrue(ten.alternatives().get("step_functions_distributed_map").costUsd()
+                > one.alternatives().get("step_functions_distributed_map").costUsd());
+    }
+
+    @Test
+    void theThreadPoolMachineTakesAboutThirtyFiveMinutesForAThousandOneMinuteCalls() {
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, FetchConfig.DEFAULT, Duration.ofMinutes(1), 10, 1769, 1);
+        // ceil(1000 / 32) = 32 rounds of a minute: the product's "about 35 minutes".
+        assertEquals(32 * 60, e.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
+    }
+}
