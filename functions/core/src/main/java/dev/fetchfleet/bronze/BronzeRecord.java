@@ -30,6 +30,18 @@ public record BronzeRecord(
         @JsonProperty("error") String error,
         @JsonProperty("page") int page) {
 
+    /** This record as page {@code number} of its request's chain. */
+    public BronzeRecord withPage(int number) {
+        return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
+                fetchedAt, durationMs, attempts, error, number);
+    }
+
+    /** This record with why its chain ended here (a refused or repeated next link, maxPages). */
+    public BronzeRecord withError(String why) {
+        return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
+                fetchedAt, durationMs, attempts, error == null ? why : error + "; " + why, page);
+    }
+
     /** How a status is counted in {@code _SUCCESS} and summaries: the code, or "error" for no response. */
     public String statusKey() {
         return status == null ? "error" : Integer.toString(status);

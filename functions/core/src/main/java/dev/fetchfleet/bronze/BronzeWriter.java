@@ -125,14 +125,16 @@ public final class BronzeWriter {
             return Optional.empty();
         }
         Map<String, Long> counts = new TreeMap<>();
-        long requests = 0;
+        java.util.Set<String> requestIds = new java.util.HashSet<>();
+        long records = 0;
         for (String part : parts) {
             for (BronzeRecord record : readPart(part)) {
                 counts.merge(record.statusKey(), 1L, Long::sum);
-                requests++;
+                requestIds.add(record.requestId());
+                records++;
             }
         }
-        Success success = new Success(run.runId(), run.source(), requests, manifest.chunks(), counts,
+        Success success = new Success(run.runId(), run.source(), requestIds.size(), records, manifest.chunks(), counts,
                 manifest.startedAt(), clock.instant());
         return store.putIfAbsent(run.successKey(), toJson(success)) ? Optional.of(success) : Optional.empty();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -15,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +89,7 @@ public final class Fetcher {
         // redelivered), rather than turning every request into a terminal error.
         Map<String, String> resolved = new java.util.HashMap<>();
         List<RequestSpec> sendable = requests.stream().map(r -> SecretReferences.resolve(r, secrets, resolved)).toList();
-        List<Future<BronzeRecord>> futures = new ArrayList<>(requests.size());
+        List<Future<Chain>> futures = new ArrayList<>(requests.size());
         // A thread is started only when one of a bounded number of slots frees up: a chunk of 1,000
         // requests then keeps a few hundred threads (and their stacks) alive, not 1,000 parked ones.
         // Twice the in-flight cap, so requests sleeping out a retry do not idle the sockets.
@@ -103,7 +107,7 @@ public final class Fetcher {
                 }
                 futures.add(threads.submit(() -> {
                     try {
-                        return fetchOne(run, request, config, retry, inFlight, host, startDeadline);
+                        return fetchChain(run, request, config, retry, inFlight, host, startDeadline);
                     } finally {
                         slots.release();
                     }
@@ -113,22 +117,77 @@ public final class Fetcher {
         List<BronzeRecord> records = new ArrayList<>(requests.size());
         List<RequestSpec> unfinished = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
-            BronzeRecord record;
+            Chain chain;
             try {
-                record = futures.get(i).get();
+                chain = futures.get(i).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while fetching", e);
             } catch (ExecutionException e) {
-                record = failed(run, requests.get(i), clock.instant(), 0, 0, "internal error: " + e.getCause());
+                chain = new Chain(List.of(failed(run, requests.get(i), clock.instant(), 0, 0, "internal error: " + e.getCause())), true);
             }
-            if (record == null) {
-                unfinished.add(requests.get(i));
+            if (chain.complete()) {
+                records.addAll(chain.pages());
             } else {
-                records.add(record);
+                // A chain cut short is handed back whole; its pages are fetched again on redelivery.
+                unfinished.add(requests.get(i));
             }
         }
         return new FetchReport(records, unfinished);
+    }
+
+    /** A request's pages (one, unless it paginates), and whether its chain reached its end. */
+    private record Chain(List<BronzeRecord> pages, boolean complete) {}
+
+    /**
+     * Fetches a request and, if it paginates, its pages one after another: each page its own record,
+     * the chain ending at its last page, an answer that is not a 2xx, maxPages, a next link to another
+     * host (unless allowed) or back to a page already fetched, the last two recorded as errors.
+     */
+    private Chain fetchChain(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
+                             Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
+        Paginate paginate = request.paginate();
+        if (paginate == null) {
+            BronzeRecord record = fetchOne(run, request, config, retry, inFlight, host, startDeadline);
+            return record == null ? new Chain(List.of(), false) : new Chain(List.of(record), true);
+        }
+        URI first = Pagination.first(paginate, request.url());
+        URI url = first;
+        Set<URI> seen = new HashSet<>();
+        List<BronzeRecord> pages = new ArrayList<>();
+        for (int page = 0; ; page++) {
+            BronzeRecord record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline);
+            if (record == null) {
+                return new Chain(pages, false);
+            }
+            record = record.withPage(page);
+            seen.add(url);
+            if (record.status() == null || record.status() < 200 || record.status() >= 300) {
+                pages.add(record);
+                return new Chain(pages, true);
+            }
+            Optional<URI> next = Pagination.next(paginate, first, url, record, page);
+            if (next.isEmpty()) {
+                pages.add(record);
+                return new Chain(pages, true);
+            }
+            URI nextUrl = next.get();
+            String nextHost = nextUrl.getHost() == null ? "" : nextUrl.getHost().toLowerCase(Locale.ROOT);
+            if (page + 1 >= paginate.maxPages()) {
+                pages.add(record.withError("maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + nextUrl));
+            } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
+                pages.add(record.withError("next link to another host refused (add it to paginate.allowHosts to follow it): " + nextUrl));
+            } else if (!"http".equalsIgnoreCase(nextUrl.getScheme()) && !"https".equalsIgnoreCase(nextUrl.getScheme())) {
+                pages.add(record.withError("next link is not http(s), refused: " + nextUrl));
+            } else if (seen.contains(nextUrl)) {
+                pages.add(record.withError("pagination cycle: the next link " + nextUrl + " was already fetched in this chain"));
+            } else {
+                pages.add(record);
+                url = nextUrl;
+                continue;
+            }
+            return new Chain(pages, true);
+        }
     }
 
     /** Returns null when the deadline passed before the first attempt could start. */

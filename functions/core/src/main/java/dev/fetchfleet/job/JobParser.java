@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /** Turns a job document into a {@link Job}, or rejects it whole with every problem and its JSON path. */
 public final class JobParser {
 
-    private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan");
+    private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
+            "paginate");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal");
@@ -65,7 +66,8 @@ public final class JobParser {
         }
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
-        RequestSource requests = requestSource(job, root, fetch.allowLinkLocal());
+        Paginate paginate = RequestReader.paginate(job.object("paginate"), problems);
+        RequestSource requests = requestSource(job, root, fetch.allowLinkLocal(), paginate);
         Job.PlanHints plan = Job.PlanHints.DEFAULT;
         Fields planField = job.object("plan");
         if (planField != null) {
@@ -77,10 +79,10 @@ public final class JobParser {
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        return new Job(source, runId, requests, chunkSize, fetch, root, plan);
+        return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate);
     }
 
-    private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal) {
+    private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate) {
         List<String> given = new ArrayList<>();
         for (String field : List.of("requests", "requestsFrom", "template")) {
             if (job.has(field)) {
@@ -97,7 +99,7 @@ public final class JobParser {
             return null;
         }
         return switch (given.getFirst()) {
-            case "requests" -> inline(root.get("requests"), job.problems(), allowLinkLocal);
+            case "requests" -> inline(root.get("requests"), job.problems(), allowLinkLocal, paginate);
             case "requestsFrom" -> {
                 String location = job.string("requestsFrom", null, true);
                 if (location != null && location.isBlank()) {
@@ -109,7 +111,7 @@ public final class JobParser {
         };
     }
 
-    private static RequestSource inline(JsonNode node, List<Problem> problems, boolean allowLinkLocal) {
+    private static RequestSource inline(JsonNode node, List<Problem> problems, boolean allowLinkLocal, Paginate paginate) {
         if (!node.isArray()) {
             problems.add(new Problem("$.requests", Fields.shown(node), "must be a list of requests"));
             return null;
@@ -121,7 +123,7 @@ public final class JobParser {
         List<RequestSpec> requests = new ArrayList<>(node.size());
         List<Integer> positions = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
-            RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems, allowLinkLocal);
+            RequestSpec request = RequestReader.read(node.get(i), "$.requests[" + i + "]", problems, allowLinkLocal, paginate);
             if (request != null) {
                 requests.add(request);
                 positions.add(i);

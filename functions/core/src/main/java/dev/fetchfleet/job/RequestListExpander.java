@@ -28,12 +28,12 @@ public final class RequestListExpander {
     public List<RequestSpec> expand(Job job) {
         return switch (job.requests()) {
             case RequestSource.Inline inline -> inline.requests();
-            case RequestSource.FromFile file -> fromFile(file.location(), job.fetch().allowLinkLocal());
-            case RequestSource.Template template -> fromTemplate(template, job.fetch().allowLinkLocal());
+            case RequestSource.FromFile file -> fromFile(file.location(), job.fetch().allowLinkLocal(), job.paginate());
+            case RequestSource.Template template -> fromTemplate(template, job.fetch().allowLinkLocal(), job.paginate());
         };
     }
 
-    private List<RequestSpec> fromFile(String location, boolean allowLinkLocal) {
+    private List<RequestSpec> fromFile(String location, boolean allowLinkLocal, Paginate paginate) {
         List<Problem> problems = new ArrayList<>();
         List<RequestSpec> requests = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
@@ -56,11 +56,11 @@ public final class RequestListExpander {
                         problems.add(new Problem(path, abbreviate(text), "is not valid JSON: " + e.getOriginalMessage()));
                         continue;
                     }
-                    request = RequestReader.read(node, path, problems, allowLinkLocal);
+                    request = RequestReader.read(node, path, problems, allowLinkLocal, paginate);
                 } else {
                     URI url = RequestReader.url(text, path, problems, allowLinkLocal);
                     request = url == null ? null
-                            : new RequestSpec(RequestReader.defaultId("GET", url, null), "GET", url, Map.of(), null);
+                            : new RequestSpec(RequestReader.defaultId("GET", url, null), "GET", url, Map.of(), null, paginate);
                 }
                 if (request != null) {
                     requests.add(request);
@@ -88,7 +88,7 @@ public final class RequestListExpander {
     }
 
     /** The cross product of the template's values, first name outermost, in the order written. */
-    private static List<RequestSpec> fromTemplate(RequestSource.Template template, boolean allowLinkLocal) {
+    private static List<RequestSpec> fromTemplate(RequestSource.Template template, boolean allowLinkLocal, Paginate paginate) {
         List<String> names = new ArrayList<>(template.values().keySet());
         List<RequestSpec> requests = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
@@ -104,7 +104,7 @@ public final class RequestListExpander {
                 Map<String, String> headers = new LinkedHashMap<>();
                 template.headers().forEach((k, v) -> headers.put(k, fill(v, binding)));
                 requests.add(new RequestSpec(RequestReader.defaultId(template.method(), uri, template.body()),
-                        template.method(), uri, headers, template.body()));
+                        template.method(), uri, headers, template.body(), paginate));
             }
             if (problems.size() > 50) {
                 break;

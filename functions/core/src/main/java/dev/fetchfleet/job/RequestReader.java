@@ -17,17 +17,19 @@ import java.util.regex.Pattern;
 final class RequestReader {
 
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-    private static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body");
+    private static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body", "paginate");
+    private static final Set<String> PAGINATE_FIELDS = Set.of("type", "path", "param", "start", "stopWhenEmpty", "limitParam",
+            "limit", "maxPages", "allowHosts");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private RequestReader() {}
 
     /** A request object; returns null when it has problems (they are added to {@code problems}). */
-    static RequestSpec read(JsonNode node, String path, List<Problem> problems, boolean allowLinkLocal) {
+    static RequestSpec read(JsonNode node, String path, List<Problem> problems, boolean allowLinkLocal, Paginate jobPaginate) {
         if (node.isTextual()) {
             URI url = url(node.asText(), path, problems, allowLinkLocal);
-            return url == null ? null : new RequestSpec(defaultId("GET", url, null), "GET", url, Map.of(), null);
+            return url == null ? null : new RequestSpec(defaultId("GET", url, null), "GET", url, Map.of(), null, jobPaginate);
         }
         if (!node.isObject()) {
             problems.add(new Problem(path, Fields.shown(node), "must be a request object or a URL string"));
@@ -48,10 +50,52 @@ final class RequestReader {
         if (id != null && !ID.matcher(id).matches()) {
             fields.problem("id", node.get("id"), "must be 1 to 128 of A-Z a-z 0-9 . _ : ~ -");
         }
+        Paginate paginate = node.has("paginate") ? paginate(fields.object("paginate"), problems) : jobPaginate;
         if (problems.size() > before) {
             return null;
         }
-        return new RequestSpec(id != null ? id : defaultId(method, url, body), method, url, headers, body);
+        return new RequestSpec(id != null ? id : defaultId(method, url, body), method, url, headers, body, paginate);
+    }
+
+    /** A {@code paginate} object (job-level or a request's own); null with problems when it is wrong. */
+    static Paginate paginate(Fields p, List<Problem> problems) {
+        if (p == null) {
+            return null;
+        }
+        int before = problems.size();
+        p.rejectUnknown(PAGINATE_FIELDS);
+        String type = p.string("type", null, true);
+        if (type != null && !Paginate.TYPES.contains(type)) {
+            p.problem("type", p.get("type"), "must be one of " + new java.util.TreeSet<>(Paginate.TYPES));
+        }
+        boolean needsPath = "next_url".equals(type) || "cursor".equals(type);
+        boolean needsList = "page".equals(type) || "offset".equals(type);
+        String dotPath = p.string("path", null, needsPath);
+        String defaultParam = switch (type == null ? "" : type) {
+            case "cursor" -> "cursor";
+            case "page" -> "page";
+            case "offset" -> "offset";
+            default -> null;
+        };
+        String param = p.string("param", defaultParam, false);
+        Integer start = p.integer("start", 1, 0, Integer.MAX_VALUE);
+        String stopWhenEmpty = p.string("stopWhenEmpty", null, needsList);
+        String limitParam = p.string("limitParam", "limit", false);
+        Integer limit = p.integer("limit", 100, 1, 1_000_000);
+        int maxPages = p.integer("maxPages", Paginate.DEFAULT_MAX_PAGES, 1, 1_000_000);
+        List<String> allowHosts = new java.util.ArrayList<>();
+        JsonNode hosts = p.get("allowHosts");
+        if (hosts != null && !hosts.isNull()) {
+            if (!hosts.isArray()) {
+                p.problem("allowHosts", hosts, "must be a list of host names");
+            } else {
+                hosts.forEach(h -> allowHosts.add(h.asText().toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new Paginate(type, dotPath, param, start, stopWhenEmpty, limitParam, limit, maxPages, allowHosts);
     }
 
     static String method(String method, Fields fields) {

@@ -114,16 +114,15 @@ public final class ChunkWorker {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
     }
 
+    /** Every record of the chunk (a paginated request has one per page), in request order, pages in order. */
     private static List<BronzeRecord> inChunkOrder(Chunk chunk, List<BronzeRecord> earlier, List<BronzeRecord> now) {
-        Map<String, BronzeRecord> byId = new HashMap<>();
-        earlier.forEach(r -> byId.put(r.requestId(), r));
-        now.forEach(r -> byId.put(r.requestId(), r));
-        List<BronzeRecord> ordered = new ArrayList<>(byId.size());
+        Map<String, List<BronzeRecord>> byId = new HashMap<>();
+        earlier.forEach(r -> byId.computeIfAbsent(r.requestId(), k -> new ArrayList<>()).add(r));
+        now.forEach(r -> byId.computeIfAbsent(r.requestId(), k -> new ArrayList<>()).add(r));
+        List<BronzeRecord> ordered = new ArrayList<>();
         for (RequestSpec request : chunk.requests()) {
-            BronzeRecord record = byId.get(request.id());
-            if (record != null) {
-                ordered.add(record);
-            }
+            List<BronzeRecord> pages = byId.getOrDefault(request.id(), List.of());
+            pages.stream().sorted(java.util.Comparator.comparingInt(BronzeRecord::page)).forEach(ordered::add);
         }
         return ordered;
     }

@@ -133,6 +133,40 @@ final class Bench {
         }
     }
 
+    /** The paginated case: chains of pages fetched one after another, chains side by side. */
+    record PagesResult(@JsonProperty("chains") int chains, @JsonProperty("pages_per_chain") int pages,
+                       @JsonProperty("latency_ms") long latencyMs, @JsonProperty("workers") int workers,
+                       @JsonProperty("records") long records, @JsonProperty("run_seconds") double runSeconds,
+                       @JsonProperty("bound_seconds") double boundSeconds, @JsonProperty("ratio") double ratio,
+                       @JsonProperty("peak_concurrency") int peakConcurrency, @JsonProperty("complete") boolean complete) {}
+
+    /**
+     * {@code chains} chains of {@code pages} pages (cursor style) over {@code workers} workers, caps
+     * allowing every chain in flight: the bound is latency × pages, as a chain's pages go one by one.
+     */
+    static PagesResult pages(int chains, int pages, Duration latency, int workers, PrintWriter err, ObjectMapper mapper)
+            throws IOException, InterruptedException {
+        int perWorker = (chains + workers - 1) / workers;
+        Path bronze = Files.createTempDirectory("fetchfleet-bench-pages-");
+        try (ApiProcess api = ApiProcess.start(latency, mapper)) {
+            String job = """
+                    {"source": "bench_pages", "chunkSize": %d,
+                     "template": {"url": "%s/feed/{chain}?pages=%d", "values": {"chain": {"from": 1, "to": %d}}},
+                     "paginate": {"type": "cursor", "path": "meta.next_cursor", "param": "cursor", "maxPages": %d},
+                     "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": 100000}}}
+                    """.formatted(perWorker, api.base(), pages, chains, pages, perWorker, perWorker);
+            RunSummary summary = new LocalFleet(new LocalBronzeStore(bronze), path -> {
+                throw new IOException("the bench job reads no files");
+            }, new LocalFleet.Options(workers, Duration.ofMinutes(15), 5, Duration.ofHours(1)), err, mapper, Clock.systemUTC()).run(job);
+            double bound = latency.toMillis() / 1000.0 * pages;
+            return new PagesResult(chains, pages, latency.toMillis(), workers, summary.records(), summary.runSeconds(), round(bound),
+                    round(summary.runSeconds() / bound), api.stats().get("peakInFlight").asInt(),
+                    summary.complete() && summary.records() == (long) chains * pages);
+        } finally {
+            deleteTree(bronze);
+        }
+    }
+
     /** Resident set size from /proc (Linux); 0 elsewhere. */
     static long rssBytes() {
         try {

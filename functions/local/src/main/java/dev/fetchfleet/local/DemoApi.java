@@ -44,6 +44,7 @@ public final class DemoApi implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         DemoApi api = new DemoApi(server, options);
         server.createContext("/items/", api::handle);
+        server.createContext("/feed/", api::feed);
         server.createContext("/_stats", api::stats);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
@@ -78,6 +79,45 @@ public final class DemoApi implements AutoCloseable {
             peak = Math.max(peak, to - from + 1);
         }
         return peak;
+    }
+
+    /**
+     * A paginated feed: {@code GET /feed/{chain}?pages=N&cursor=K} answers page K (0 when absent) of N
+     * (default 5) after the latency, with {@code meta.next_cursor} until the last page.
+     */
+    private void feed(HttpExchange exchange) throws IOException {
+        if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
+            arrivals.add(System.nanoTime());
+        }
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
+        try (exchange) {
+            String chain = exchange.getRequestURI().getPath().substring("/feed/".length());
+            Map<String, String> query = new java.util.HashMap<>();
+            String raw = exchange.getRequestURI().getRawQuery();
+            if (raw != null) {
+                for (String pair : raw.split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    query.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+            }
+            int pages = Integer.parseInt(query.getOrDefault("pages", "5"));
+            int cursor = Integer.parseInt(query.getOrDefault("cursor", "0"));
+            Thread.sleep(options.latency());
+            served.incrementAndGet();
+            inFlight.decrementAndGet();
+            counted = false;
+            String next = cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null";
+            send(exchange, 200, "{\"chain\":\"" + chain + "\",\"items\":[{\"id\":\"" + chain + "-" + cursor
+                    + "\",\"updated_at\":\"2026-11-27T00:00:00Z\"}],\"meta\":{\"next_cursor\":" + next + "}}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
+        }
     }
 
     /** What a benchmark in another process reads: counts and peaks, as JSON. */

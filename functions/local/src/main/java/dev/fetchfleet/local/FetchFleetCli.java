@@ -103,8 +103,9 @@ public final class FetchFleetCli {
             err.flush();
             return EXIT_INVALID_JOB;
         }
-        err.printf("%d requests: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
-                summary.requests(), summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
+        err.printf("%d requests%s: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
+                summary.requests(), summary.records() == summary.requests() ? "" : " (" + summary.records() + " records with their pages)",
+                summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
                 summary.sequentialSeconds(), summary.speedup());
         if (!summary.complete()) {
             err.println("INCOMPLETE: " + summary.problem());
@@ -228,7 +229,7 @@ public final class FetchFleetCli {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Benchmarks: 'caps' measures a local run beside the bound its caps set; 'compare' runs the same "
                     + "request lists through one-after-another, platform thread pools and FetchFleet side by side.",
-            subcommands = {BenchCommand.class, CompareCommand.class, CellCommand.class})
+            subcommands = {BenchCommand.class, CompareCommand.class, PagesCommand.class, CellCommand.class})
     static final class BenchCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -265,6 +266,38 @@ public final class FetchFleetCli {
             BenchCompare.run(new BenchCompare.Settings(Duration.ofMillis(latencyMs), counts, cap, Duration.ofSeconds(budgetSeconds), out),
                     spec.commandLine().getErr(), Json.newMapper());
             return 0;
+        }
+    }
+
+    @Command(name = "pages", mixinStandardHelpOptions = true,
+            description = "The paginated case: chains of pages, one page after another, chains side by side; bound latency x pages.")
+    static final class PagesCommand implements Callable<Integer> {
+        @Option(names = "--chains", defaultValue = "100", description = "Chains (default ${DEFAULT-VALUE}).")
+        int chains;
+
+        @Option(names = "--pages", defaultValue = "50", description = "Pages per chain (default ${DEFAULT-VALUE}).")
+        int pages;
+
+        @Option(names = "--latency-ms", defaultValue = "100", description = "Latency per page (default ${DEFAULT-VALUE}).")
+        long latencyMs;
+
+        @Option(names = "--workers", defaultValue = "4", description = "Workers (default ${DEFAULT-VALUE}).")
+        int workers;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper mapper = Json.newMapper();
+            Bench.PagesResult r = Bench.pages(chains, pages, Duration.ofMillis(latencyMs), workers, spec.commandLine().getErr(), mapper);
+            spec.commandLine().getErr().printf("%d chains x %d pages at %d ms: %.2f s against a bound of %.2f s (ratio %.3f), "
+                    + "%d records, at most %d in flight%n", r.chains(), r.pages(), r.latencyMs(), r.runSeconds(), r.boundSeconds(),
+                    r.ratio(), r.records(), r.peakConcurrency());
+            spec.commandLine().getErr().flush();
+            spec.commandLine().getOut().println(mapper.writeValueAsString(r));
+            spec.commandLine().getOut().flush();
+            return r.complete() ? 0 : EXIT_INCOMPLETE;
         }
     }
 

@@ -252,6 +252,7 @@ public final class LocalFleet {
         int requests = bronze.readManifest(run).orElseThrow().requests();
         Map<String, Long> counts = new TreeMap<>();
         Set<String> seen = new HashSet<>();
+        Set<String> requestIds = new HashSet<>();
         long records = 0;
         long duplicates = 0;
         long succeeded = 0;
@@ -260,6 +261,7 @@ public final class LocalFleet {
             for (BronzeRecord record : bronze.readPart(part)) {
                 records++;
                 counts.merge(record.statusKey(), 1L, Long::sum);
+                requestIds.add(record.requestId());
                 if (!seen.add(record.requestId() + "#" + record.page())) {
                     duplicates++;
                 }
@@ -270,9 +272,9 @@ public final class LocalFleet {
             }
         }
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        boolean complete = problem == null && records == requests && duplicates == 0;
+        boolean complete = problem == null && requestIds.size() == requests && duplicates == 0;
         if (problem == null && !complete) {
-            problem = "bronze holds " + records + " records (" + duplicates + " duplicated) for " + requests + " requests";
+            problem = "bronze holds " + requestIds.size() + " of " + requests + " requests (" + duplicates + " records duplicated)";
         }
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, records,
                 succeeded, records - succeeded, duplicates, counts, round(wall), round(runSeconds), round(sequentialMillis / 1000.0),

@@ -170,6 +170,42 @@ class LocalRunEndToEndTest {
     }
 
     @Test
+    void aPaginatedJobLandsEveryPageOfEveryChainOnceAsItsOwnRecord(@TempDir Path dir) throws Exception {
+        try (DemoApi api = DemoApi.start(0, new DemoApi.Options(java.time.Duration.ofMillis(20), 0, 1))) {
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, """
+                    {"source": "feed", "chunkSize": 10,
+                     "template": {"url": "%s/feed/{chain}?pages=4", "values": {"chain": {"from": 1, "to": 30}}},
+                     "paginate": {"type": "cursor", "path": "meta.next_cursor", "param": "cursor"}}
+                    """.formatted(api.baseUrl()));
+            Path bronze = dir.resolve("bronze");
+
+            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "3");
+
+            assertEquals(0, result.exitCode(), result.err());
+            JsonNode summary = result.summary();
+            assertTrue(summary.get("complete").asBoolean(), summary.toString());
+            assertEquals(30, summary.get("requests").asInt());
+            assertEquals(120, summary.get("records").asInt());
+            assertEquals(0, summary.get("duplicates").asInt());
+            Map<String, java.util.Set<Integer>> pagesByChain = new HashMap<>();
+            try (Stream<Path> files = Files.walk(bronze)) {
+                for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                    for (JsonNode record : readPart(part)) {
+                        String chain = record.get("body").get("chain").asText();
+                        assertTrue(pagesByChain.computeIfAbsent(chain, k -> new java.util.HashSet<>()).add(record.get("page").asInt()),
+                                "page once: " + record);
+                        assertEquals(chain + "-" + record.get("page").asInt(), record.get("body").get("items").get(0).get("id").asText());
+                    }
+                }
+            }
+            assertEquals(30, pagesByChain.size());
+            pagesByChain.values().forEach(pages -> assertEquals(java.util.Set.of(0, 1, 2, 3), pages));
+            assertEquals(120, api.served(), "no page fetched twice");
+        }
+    }
+
+    @Test
     void demoRunsAGeneratedJobAgainstItsOwnApiAndSummarizes(@TempDir Path dir) throws Exception {
         Result result = fetchfleet("demo", "--requests", "60", "--latency-ms", "50", "--chunk-size", "20",
                 "--bronze", dir.resolve("bronze").toString());
