@@ -23,7 +23,7 @@ final class Secrets {
             JsonNode headers = object.get("headers");
             if (headers instanceof ObjectNode headerObject) {
                 for (String name : new ArrayList<>(iterable(headerObject))) {
-                    if (Redaction.isSensitive(name, alsoSensitive) && !dev.fetchfleet.fetch.SecretReferences.mentions(headerObject.get(name).asText())) {
+                    if (Redaction.isSensitive(name, alsoSensitive) && !onlyReferences(headerObject.get(name).asText())) {
                         headerObject.set(name, TextNode.valueOf(Redaction.REDACTED));
                     }
                 }
@@ -32,6 +32,18 @@ final class Secrets {
         } else if (node != null && node.isArray()) {
             node.elements().forEachRemaining(child -> redactInPlace(child, alsoSensitive));
         }
+    }
+
+    /**
+     * A value that holds nothing secret itself: secret references, at most beside an auth scheme word
+     * ("Bearer {{secretsmanager:x}}"). A literal beside a reference ("Basic abc {{ssm:x}}") is redacted.
+     */
+    static boolean onlyReferences(String value) {
+        if (!dev.fetchfleet.fetch.SecretReferences.mentions(value)) {
+            return false;
+        }
+        String rest = value.replaceAll("\\{\\{(secretsmanager|ssm):[^}]+}}", " ").strip();
+        return rest.isEmpty() || rest.matches("[A-Za-z-]+");
     }
 
     private static java.util.List<String> iterable(ObjectNode node) {

@@ -34,6 +34,10 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
     public PerHost capsFor(String host, int port) {
         String name = host.toLowerCase(Locale.ROOT);
         PerHost caps = port == -1 ? null : hosts.get(name + ":" + port);
+        if (caps == null && port == -1) {
+            // A URL without a port still goes to 443 or 80: a key written with either port applies to it.
+            caps = hosts.getOrDefault(name + ":443", hosts.get(name + ":80"));
+        }
         if (caps == null) {
             caps = hosts.get(name);
         }

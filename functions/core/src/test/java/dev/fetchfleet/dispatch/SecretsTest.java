@@ -1,6 +1,7 @@
 package dev.fetchfleet.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,14 @@ class SecretsTest {
         assertEquals("Bearer {{secretsmanager:api/token}}", redacted.at("/requests/0/headers/Authorization").asText());
         assertEquals("{{ssm:/api/key}}", redacted.at("/requests/0/headers/X-Api-Key").asText());
         assertEquals("{{ssm:/api/session}}", redacted.at("/requests/0/headers/X-Session-Token").asText());
+    }
+
+    @Test
+    void redactsALiteralWrittenBesideAReference() {
+        assertTrue(Secrets.onlyReferences("Bearer {{secretsmanager:api/token}}"));
+        assertTrue(Secrets.onlyReferences("{{ssm:/a}} {{ssm:/b}}"));
+        assertFalse(Secrets.onlyReferences("Basic abc123 {{ssm:/api/key}}"));
+        assertFalse(Secrets.onlyReferences("Bearer s3cr3t"));
     }
 
     @Test

@@ -34,6 +34,14 @@ class FetchConfigTest {
     }
 
     @Test
+    void aUrlWithoutAPortTakesTheOverrideWrittenWithItsDefaultPort() {
+        FetchConfig config = withHosts(Map.of("api.example.com:443", BY_HOST_AND_PORT));
+
+        assertEquals(BY_HOST_AND_PORT, config.capsFor("api.example.com", -1));
+        assertEquals(PER_HOST, config.capsFor("api.example.com", 8443));
+    }
+
+    @Test
     void fallsBackToPerHostForAHostWithNoOverride() {
         FetchConfig config = withHosts(Map.of("api.example.com", BY_HOST, "other.example.com:8443", BY_HOST_AND_PORT));
 
