@@ -1,13 +1,17 @@
 package dev.fetchfleet.dispatch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.aws.SqsBatchSender;
+import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.Job;
 import dev.fetchfleet.job.JobParser;
+import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestListExpander;
 import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.plan.ChunkPlanner;
@@ -18,13 +22,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import dev.fetchfleet.job.JobValidationException;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts a run: validates and expands the job (rejecting it whole before anything is written or sent),
@@ -109,15 +113,15 @@ public final class Dispatcher {
      * A dispatcher with the usual parts: bronze in {@code store}, chunks to {@code queueUrl},
      * {@code requestsFrom} read through {@code files}.
      */
-    public static Dispatcher create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
-                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
-                                    dev.fetchfleet.job.TextFiles files, Clock clock) {
+    public static Dispatcher create(ObjectMapper mapper, BronzeStore store,
+                                    SqsClient sqs, String queueUrl,
+                                    TextFiles files, Clock clock) {
         return create(mapper, store, sqs, queueUrl, files, clock, 0);
     }
 
-    public static Dispatcher create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
-                                    software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl,
-                                    dev.fetchfleet.job.TextFiles files, Clock clock, int workerMaxConcurrency) {
+    public static Dispatcher create(ObjectMapper mapper, BronzeStore store,
+                                    SqsClient sqs, String queueUrl,
+                                    TextFiles files, Clock clock, int workerMaxConcurrency) {
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
                 new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
                 new SqsBatchSender(sqs, queueUrl), clock, workerMaxConcurrency);

@@ -1,23 +1,28 @@
 package dev.fetchfleet.work;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.bronze.Success;
 import dev.fetchfleet.fetch.FetchReport;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.fetch.SecretReferences;
+import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.job.RequestSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -40,16 +45,16 @@ public final class ChunkWorker {
     }
 
     /** Time kept back at the end of an invocation to write the part and complete the run. */
-    static final java.time.Duration WRITE_MARGIN = java.time.Duration.ofSeconds(10);
+    static final Duration WRITE_MARGIN = Duration.ofSeconds(10);
 
-    public static ChunkWorker create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
-                                     java.net.http.HttpClient http, Clock clock) {
-        return create(mapper, store, http, dev.fetchfleet.fetch.SecretReferences.NONE, clock);
+    public static ChunkWorker create(ObjectMapper mapper, BronzeStore store,
+                                     HttpClient http, Clock clock) {
+        return create(mapper, store, http, SecretReferences.NONE, clock);
     }
 
     /** A worker whose requests may carry {@code {{ssm:…}}} / {@code {{secretsmanager:…}}} header references. */
-    public static ChunkWorker create(com.fasterxml.jackson.databind.ObjectMapper mapper, dev.fetchfleet.bronze.BronzeStore store,
-                                     java.net.http.HttpClient http, dev.fetchfleet.fetch.SecretReferences.Store secrets, Clock clock) {
+    public static ChunkWorker create(ObjectMapper mapper, BronzeStore store,
+                                     HttpClient http, SecretReferences.Store secrets, Clock clock) {
         return new ChunkWorker(new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
                 new Fetcher(http, mapper, clock, secrets), new BronzeWriter(store, mapper, clock), clock);
     }

@@ -287,13 +287,11 @@ public final class LocalFleet {
 
     /** Progress counters fed by every worker's handler. */
     private static final class Tally implements WorkerMetrics {
-        final AtomicLong chunks = new AtomicLong();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong chunkFailures = new AtomicLong();
 
         @Override
         public void chunkDone(ChunkResult result) {
-            chunks.incrementAndGet();
             requests.addAndGet(result.requests());
         }
 
