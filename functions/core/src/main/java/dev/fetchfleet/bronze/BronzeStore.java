@@ -18,6 +18,17 @@ public interface BronzeStore {
 
     boolean exists(String key);
 
+    /** An object's bytes with a version that changes whenever the object does (an S3 ETag, a content hash). */
+    record Versioned(byte[] bytes, String version) {}
+
+    Optional<Versioned> getVersioned(String key);
+
+    /**
+     * Writes only if the object is still at {@code version} ({@code null}: only if there is none yet);
+     * false when someone else wrote it in between. The compare-and-set that keeps concurrent updates.
+     */
+    boolean putIfVersion(String key, byte[] bytes, String version);
+
     /** Keys under a prefix, relative to the root, in lexical order. */
     List<String> list(String prefix);
 

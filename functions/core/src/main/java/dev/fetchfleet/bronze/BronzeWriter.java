@@ -127,16 +127,32 @@ public final class BronzeWriter {
         Map<String, Long> counts = new TreeMap<>();
         java.util.Set<String> requestIds = new java.util.HashSet<>();
         long records = 0;
+        com.fasterxml.jackson.databind.JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
+        String itemsPath = incremental == null ? null : incremental.path("itemsPath").asText(null);
+        String valuePath = incremental == null ? null : incremental.path("valuePath").asText(null);
+        String largest = null;
         for (String part : parts) {
-            for (BronzeRecord record : readPart(part)) {
+            List<BronzeRecord> partRecords = readPart(part);
+            for (BronzeRecord record : partRecords) {
                 counts.merge(record.statusKey(), 1L, Long::sum);
                 requestIds.add(record.requestId());
                 records++;
             }
+            if (itemsPath != null && valuePath != null) {
+                largest = dev.fetchfleet.state.StateStore.larger(largest,
+                        dev.fetchfleet.state.StateStore.largest(partRecords, itemsPath, valuePath).orElse(null));
+            }
         }
         Success success = new Success(run.runId(), run.source(), requestIds.size(), records, manifest.chunks(), counts,
                 manifest.startedAt(), clock.instant());
-        return store.putIfAbsent(run.successKey(), toJson(success)) ? Optional.of(success) : Optional.empty();
+        if (!store.putIfAbsent(run.successKey(), toJson(success))) {
+            return Optional.empty();
+        }
+        // Only the run that wrote _SUCCESS moves its source's state, and only forward.
+        new dev.fetchfleet.state.StateStore(store, mapper).advance(run.source(),
+                incremental == null ? null : incremental.path("name").asText("since"), largest,
+                manifest.startedAt().toString(), run.runId());
+        return Optional.of(success);
     }
 
     private byte[] toJson(Object value) {

@@ -88,6 +88,43 @@ public final class LocalBronzeStore implements BronzeStore {
     }
 
     @Override
+    public Optional<Versioned> getVersioned(String key) {
+        return get(key).map(bytes -> new Versioned(bytes, hash(bytes)));
+    }
+
+    /** A lock file beside the object serializes writers, in this process and in others. */
+    @Override
+    public boolean putIfVersion(String key, byte[] bytes, String version) {
+        Path target = file(key);
+        try {
+            Files.createDirectories(target.getParent());
+            Path lockFile = target.resolveSibling(".lock-" + target.getFileName());
+            synchronized (LocalBronzeStore.class) {
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     java.nio.channels.FileLock lock = channel.lock()) {
+                    String current = Files.exists(target) ? hash(Files.readAllBytes(target)) : null;
+                    if (!java.util.Objects.equals(current, version)) {
+                        return false;
+                    }
+                    put(key, bytes);
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    private static String hash(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.isRegularFile(file(key));
     }
@@ -100,7 +137,7 @@ public final class LocalBronzeStore implements BronzeStore {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
+                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-") && !p.getFileName().toString().startsWith(".lock-"))
                     .map(p -> root.relativize(p).toString().replace('\\', '/'))
                     .filter(k -> k.startsWith(prefix))
                     .sorted()

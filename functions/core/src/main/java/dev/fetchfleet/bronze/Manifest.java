@@ -15,11 +15,13 @@ public record Manifest(
         @JsonProperty("chunk_size") int chunkSize,
         @JsonProperty("job") JsonNode job,
         /** The planner's prediction at dispatch (null in manifests written before it existed). */
-        @JsonProperty("estimate") dev.fetchfleet.plan.RunEstimate estimate) {
+        @JsonProperty("estimate") dev.fetchfleet.plan.RunEstimate estimate,
+        /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
+        @JsonProperty("state") java.util.Map<String, String> state) {
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null);
     }
 
     public RunRef run() {

@@ -67,6 +67,40 @@ public final class S3BronzeStore implements BronzeStore {
     }
 
     @Override
+    public Optional<Versioned> getVersioned(String key) {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey(key)));
+            return Optional.of(new Versioned(bytes.asByteArray(), bytes.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean putIfVersion(String key, byte[] bytes, String version) {
+        if (version == null) {
+            return putIfAbsent(key, bytes);
+        }
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).ifMatch(version), RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
+                return false;
+            }
+            if (e.statusCode() == 501) {
+                // No conditional writes here: compare, then write; two racing writers can both win.
+                if (!getVersioned(key).map(v -> version.equals(v.version())).orElse(false)) {
+                    return false;
+                }
+                put(key, bytes);
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public boolean exists(String key) {
         try {
             s3.headObject(b -> b.bucket(bucket).key(objectKey(key)));

@@ -22,7 +22,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.state.SourceState;
+import dev.fetchfleet.state.StatePlaceholders;
+import dev.fetchfleet.state.StateStore;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +53,7 @@ public final class Dispatcher {
     private final Clock clock;
     private final int workerMaxConcurrency;
     private final Prices prices;
+    private final ObjectMapper mapper = dev.fetchfleet.Json.newMapper();
 
     /** {@code workerMaxConcurrency}: the deployed worker concurrency, for the fleet-cap warnings (0: unknown). */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
@@ -60,11 +68,58 @@ public final class Dispatcher {
         this.prices = Prices.load(dev.fetchfleet.Json.newMapper());
     }
 
+    /**
+     * Dispatches a job document. {@code {{state:NAME}}} placeholders are filled from the source's state
+     * (or, for a run id seen before, from the values its manifest recorded) before the job is validated.
+     */
     public DispatchResult dispatch(String jobDocument) {
-        return dispatch(parser.parse(jobDocument));
+        JsonNode written;
+        try {
+            written = mapper.readTree(jobDocument);
+        } catch (IOException e) {
+            return dispatch(parser.parse(jobDocument)); // the parser words the error
+        }
+        if (written == null || !written.isObject()) {
+            return dispatch(parser.parse(jobDocument));
+        }
+        Map<String, String> state = stateValues(written);
+        Job job = parser.parse(StatePlaceholders.substitute(written, state));
+        return dispatch(job, written, state);
     }
 
     public DispatchResult dispatch(Job job) {
+        return dispatch(job, job.raw(), Map.of());
+    }
+
+    /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
+    private Map<String, String> stateValues(JsonNode written) {
+        String source = written.path("source").asText("");
+        if (!source.matches("[a-z0-9_-]{1,63}")) {
+            return Map.of(); // the parser will say what is wrong with the source
+        }
+        String runId = written.path("runId").isTextual() ? written.get("runId").asText() : null;
+        if (runId != null && runId.matches("[A-Za-z0-9_-]{1,64}")) {
+            Optional<Map<String, String>> recorded = bronze.findRun(source, runId)
+                    .flatMap(bronze::readManifest).map(Manifest::state).filter(java.util.Objects::nonNull);
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+        }
+        JsonNode incremental = written.path("incremental");
+        boolean fullRefresh = incremental.path("fullRefresh").asBoolean(false);
+        Optional<SourceState> current = fullRefresh ? Optional.empty() : new StateStore(bronze.store(), mapper).read(source);
+        Map<String, String> values = new HashMap<>();
+        String initial = incremental.path("initial").isTextual() ? incremental.get("initial").asText() : null;
+        values.put(StateStore.LAST_SUCCESS_STARTED_AT, current.map(SourceState::lastSuccessStartedAt).filter(java.util.Objects::nonNull)
+                .orElse(initial != null ? initial : "1970-01-01T00:00:00Z"));
+        if (incremental.isObject() && initial != null) {
+            String name = incremental.path("name").asText("since");
+            values.put(name, current.map(s -> s.values().get(name)).filter(java.util.Objects::nonNull).orElse(initial));
+        }
+        return values;
+    }
+
+    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state) {
         List<RequestSpec> requests = expander.expand(job);
         if (job.runId() != null) {
             Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
@@ -78,7 +133,8 @@ public final class Dispatcher {
         List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
 
         bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
-                chunks.size(), job.chunkSize(), Secrets.redacted(job.raw(), job.fetch().redactHeaders()), estimate(job, requests)));
+                chunks.size(), job.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()), estimate(job, requests),
+                state.isEmpty() ? null : state));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
         return new DispatchResult(run, requests.size(), chunks.size(), chunks.size(), 0, bronze.store().locate(run.prefix()),
                 FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));

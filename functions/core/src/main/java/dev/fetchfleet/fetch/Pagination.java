@@ -2,6 +2,7 @@ package dev.fetchfleet.fetch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.job.DotPath;
 import dev.fetchfleet.job.Paginate;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -67,19 +68,8 @@ final class Pagination {
         return Optional.empty();
     }
 
-    /** The node at a dot path ({@code data.items}, {@code links.0.href}); null when absent. */
-    static JsonNode at(JsonNode node, String dotPath) {
-        if (node == null || dotPath == null) {
-            return null;
-        }
-        JsonNode current = node;
-        for (String part : dotPath.split("\\.")) {
-            if (current == null) {
-                return null;
-            }
-            current = current.isArray() && part.chars().allMatch(Character::isDigit) ? current.get(Integer.parseInt(part)) : current.get(part);
-        }
-        return current;
+    private static JsonNode at(JsonNode node, String dotPath) {
+        return DotPath.at(node, dotPath);
     }
 
     private static Optional<String> text(JsonNode node) {

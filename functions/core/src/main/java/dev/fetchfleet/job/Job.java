@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code raw} is the document itself, kept for the manifest (with secrets redacted there).
  */
 public record Job(String source, String runId, RequestSource requests, int chunkSize, FetchConfig fetch, JsonNode raw,
-                  PlanHints plan, Paginate paginate) {
+                  PlanHints plan, Paginate paginate, Incremental incremental) {
 
     public static final int MAX_CHUNK_SIZE = 1000;
 
     public Job(String source, String runId, RequestSource requests, int chunkSize, FetchConfig fetch, JsonNode raw) {
-        this(source, runId, requests, chunkSize, fetch, raw, PlanHints.DEFAULT, null);
+        this(source, runId, requests, chunkSize, fetch, raw, PlanHints.DEFAULT, null, null);
     }
 
     /** What the planner cannot know from the job: the API's latency and the pages a request makes. */

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
-            "paginate");
+            "paginate", "incremental");
+    private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh");
+    private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal");
@@ -76,10 +78,22 @@ public final class JobParser {
                     planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000));
         }
 
+        Incremental incremental = null;
+        Fields inc = job.object("incremental");
+        if (inc != null) {
+            inc.rejectUnknown(INCREMENTAL_FIELDS);
+            String name = inc.string("name", "since", false);
+            if (!STATE_NAME.matcher(name).matches() || name.equals("last_success_started_at")) {
+                inc.problem("name", inc.get("name"), "must be 1 to 64 of A-Z a-z 0-9 _, and not last_success_started_at");
+            }
+            incremental = new Incremental(name, inc.string("itemsPath", null, true), inc.string("valuePath", null, true),
+                    inc.string("initial", null, true), inc.bool("fullRefresh", false));
+        }
+
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate);
+        return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate, incremental);
     }
 
     private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate) {

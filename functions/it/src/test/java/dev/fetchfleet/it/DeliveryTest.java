@@ -64,6 +64,20 @@ class DeliveryTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
+    void theStoreRefusesAWriteAtAStaleVersion(String stores) {
+        Fleet fleet = Fleet.on(stores);
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        assertTrue(fleet.store.putIfVersion("probe/state.json", "one".getBytes(utf8), null));
+        String version = fleet.store.getVersioned("probe/state.json").orElseThrow().version();
+        assertTrue(fleet.store.putIfVersion("probe/state.json", "two".getBytes(utf8), version));
+
+        assertFalse(fleet.store.putIfVersion("probe/state.json", "three".getBytes(utf8), version), "If-Match on a stale ETag");
+
+        assertEquals("two", new String(fleet.store.get("probe/state.json").orElseThrow(), utf8));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
     void aRedeliveredChunkWhosePartExistsIsNotFetchedAgain(String stores) throws Exception {
         try (SlowApi api = new SlowApi(10)) {
             Fleet fleet = Fleet.on(stores);

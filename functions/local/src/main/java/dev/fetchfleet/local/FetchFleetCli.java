@@ -132,6 +132,9 @@ public final class FetchFleetCli {
         @Option(names = "--run-id", description = "Run id to use instead of a new one.")
         String runId;
 
+        @Option(names = "--full-refresh", description = "Ignore the source's incremental state: start from the job's incremental.initial.")
+        boolean fullRefresh;
+
         @CommandLine.Mixin
         FleetOptions options = new FleetOptions();
 
@@ -148,11 +151,16 @@ public final class FetchFleetCli {
                 spec.commandLine().getErr().flush();
                 return EXIT_INVALID_JOB;
             }
-            if (runId != null) {
+            if (runId != null || fullRefresh) {
                 ObjectMapper mapper = Json.newMapper();
                 try {
                     ObjectNode node = (ObjectNode) mapper.readTree(document);
-                    node.put("runId", runId);
+                    if (runId != null) {
+                        node.put("runId", runId);
+                    }
+                    if (fullRefresh && node.get("incremental") instanceof ObjectNode incremental) {
+                        incremental.put("fullRefresh", true);
+                    }
                     document = mapper.writeValueAsString(node);
                 } catch (IOException | ClassCastException e) {
                     // leave the document as it is: the parser reports what is wrong with it

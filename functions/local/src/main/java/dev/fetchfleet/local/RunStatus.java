@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
 @JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
         "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters", "estimated_wall_seconds",
-        "actual_wall_seconds"})
+        "actual_wall_seconds", "source_state"})
 record RunStatus(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -31,7 +31,9 @@ record RunStatus(
         @JsonProperty("dead_letters") Integer deadLetters,
         /** The planner's prediction from the manifest, beside the run's time from start to _SUCCESS. */
         @JsonProperty("estimated_wall_seconds") Double estimatedWallSeconds,
-        @JsonProperty("actual_wall_seconds") Double actualWallSeconds) {
+        @JsonProperty("actual_wall_seconds") Double actualWallSeconds,
+        /** The source's incremental state now (values and last completed run). */
+        @JsonProperty("source_state") dev.fetchfleet.state.SourceState sourceState) {
 
     /** The run with this id; {@code source} may be null, then every source's index is searched. */
     static Optional<RunStatus> read(BronzeWriter bronze, BronzeStore store, String source, String runId, Integer deadLetters) {
@@ -55,7 +57,8 @@ record RunStatus(
                 .orElse(null);
         return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
                 store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
-                bronze.checkpointKeys(run).size(), deadLetters, estimated, actual));
+                bronze.checkpointKeys(run).size(), deadLetters, estimated, actual,
+                new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null)));
     }
 
     private static Optional<RunRef> findAnySource(BronzeWriter bronze, BronzeStore store, String runId) {

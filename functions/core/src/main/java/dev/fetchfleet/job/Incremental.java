@@ -1,0 +1,9 @@
+package dev.fetchfleet.job;
+
+/**
+ * Incremental ingestion: the largest {@code valuePath} among the items at {@code itemsPath} of a
+ * completed run is kept per source as state {@code name}; {@code {{state:NAME}}} in the job uses it,
+ * {@code initial} before the first completed run or on a full refresh.
+ */
+public record Incremental(String name, String itemsPath, String valuePath, String initial, boolean fullRefresh) {
+}

@@ -1,0 +1,105 @@
+package dev.fetchfleet.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.job.DotPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a source's state and advances it with a compare-and-set on the state object's version (an S3
+ * ETag), retried on conflict, so two runs of one source finishing together cannot lose an update:
+ * the state only ever moves to the larger value.
+ */
+public final class StateStore {
+
+    public static final String LAST_SUCCESS_STARTED_AT = "last_success_started_at";
+    private static final int MAX_TRIES = 10;
+
+    private final BronzeStore store;
+    private final ObjectMapper mapper;
+
+    public StateStore(BronzeStore store, ObjectMapper mapper) {
+        this.store = store;
+        this.mapper = mapper;
+    }
+
+    public Optional<SourceState> read(String source) {
+        return store.get(SourceState.key(source)).map(this::parse);
+    }
+
+    /** The largest {@code valuePath} among the items at {@code itemsPath} of every record's JSON body. */
+    public static Optional<String> largest(List<BronzeRecord> records, String itemsPath, String valuePath) {
+        String best = null;
+        for (BronzeRecord record : records) {
+            if (!"json".equals(record.bodyEncoding())) {
+                continue;
+            }
+            JsonNode items = DotPath.at(record.body(), itemsPath);
+            if (items == null || !items.isArray()) {
+                continue;
+            }
+            for (JsonNode item : items) {
+                JsonNode value = DotPath.at(item, valuePath);
+                if (value != null && value.isValueNode() && !value.isNull()) {
+                    best = larger(best, value.asText());
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Numbers compare as numbers, anything else (ISO-8601 times included) as text. */
+    public static String larger(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        try {
+            return new BigDecimal(a).compareTo(new BigDecimal(b)) >= 0 ? a : b;
+        } catch (NumberFormatException notNumbers) {
+            return a.compareTo(b) >= 0 ? a : b;
+        }
+    }
+
+    /** Moves {@code name} to {@code observed} if larger, and records the run as the last success. */
+    public SourceState advance(String source, String name, String observed, String startedAt, String runId) {
+        for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
+            Optional<BronzeStore.Versioned> current = store.getVersioned(SourceState.key(source));
+            SourceState before = current.map(v -> parse(v.bytes())).orElse(new SourceState(source, Map.of(), null, null));
+            Map<String, String> values = new HashMap<>(before.values());
+            if (name != null && observed != null) {
+                values.put(name, larger(values.get(name), observed));
+            }
+            String lastStarted = larger(before.lastSuccessStartedAt(), startedAt);
+            SourceState after = new SourceState(source, values, lastStarted,
+                    startedAt.equals(lastStarted) ? runId : before.lastSuccessRunId());
+            try {
+                if (store.putIfVersion(SourceState.key(source), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(after),
+                        current.map(BronzeStore.Versioned::version).orElse(null))) {
+                    return after;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("state of source " + source + " kept changing under " + MAX_TRIES + " tries");
+    }
+
+    private SourceState parse(byte[] bytes) {
+        try {
+            return mapper.readValue(bytes, SourceState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state object", e);
+        }
+    }
+}
