@@ -86,13 +86,7 @@ public final class DemoApi implements AutoCloseable {
      * (default 5) after the latency, with {@code meta.next_cursor} until the last page.
      */
     private void feed(HttpExchange exchange) throws IOException {
-        if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
-            arrivals.add(System.nanoTime());
-        }
-        int now = inFlight.incrementAndGet();
-        peakInFlight.accumulateAndGet(now, Math::max);
-        boolean counted = true;
-        try (exchange) {
+        serve(exchange, () -> {
             String chain = exchange.getRequestURI().getPath().substring("/feed/".length());
             Map<String, String> query = new java.util.HashMap<>();
             String raw = exchange.getRequestURI().getRawQuery();
@@ -104,20 +98,10 @@ public final class DemoApi implements AutoCloseable {
             }
             int pages = Integer.parseInt(query.getOrDefault("pages", "5"));
             int cursor = Integer.parseInt(query.getOrDefault("cursor", "0"));
-            Thread.sleep(options.latency());
-            served.incrementAndGet();
-            inFlight.decrementAndGet();
-            counted = false;
             String next = cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null";
-            send(exchange, 200, "{\"chain\":\"" + chain + "\",\"items\":[{\"id\":\"" + chain + "-" + cursor
-                    + "\",\"updated_at\":\"2026-11-27T00:00:00Z\"}],\"meta\":{\"next_cursor\":" + next + "}}");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (counted) {
-                inFlight.decrementAndGet();
-            }
-        }
+            return new Answer(200, "{\"chain\":\"" + chain + "\",\"items\":[{\"id\":\"" + chain + "-" + cursor
+                    + "\",\"updated_at\":\"2026-11-27T00:00:00Z\"}],\"meta\":{\"next_cursor\":" + next + "}}", Map.of());
+        });
     }
 
     /** What a benchmark in another process reads: counts and peaks, as JSON. */
@@ -129,6 +113,29 @@ public final class DemoApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        serve(exchange, () -> {
+            String id = exchange.getRequestURI().getPath().substring("/items/".length());
+            int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (attempt == 1 && fails(id)) {
+                int status = switch (Math.floorMod(id.hashCode(), 3)) {
+                    case 0 -> 429;
+                    case 1 -> 500;
+                    default -> 503;
+                };
+                return new Answer(status, "{\"error\":\"try again\"}", status == 429 ? Map.of("Retry-After", "1") : Map.of());
+            }
+            return new Answer(200, "{\"id\":\"" + id + "\",\"name\":\"item " + id + "\",\"attempt\":" + attempt
+                    + ",\"updated_at\":\"2026-11-27T00:00:00Z\"}", Map.of());
+        });
+    }
+
+    private record Answer(int status, String json, Map<String, String> headers) {}
+
+    /**
+     * One call as the API sees it: counted on arrival, answered after the latency. It is in flight until
+     * its answer goes out: once that is sent the client may start the next one.
+     */
+    private void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
         if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
             arrivals.add(System.nanoTime());
         }
@@ -136,27 +143,13 @@ public final class DemoApi implements AutoCloseable {
         peakInFlight.accumulateAndGet(now, Math::max);
         boolean counted = true;
         try (exchange) {
-            String id = exchange.getRequestURI().getPath().substring("/items/".length());
-            int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            Answer answer = answering.get();
             Thread.sleep(options.latency());
             served.incrementAndGet();
-            // In flight until the answer goes out: once it is sent the client may start the next one.
             inFlight.decrementAndGet();
             counted = false;
-            if (attempt == 1 && fails(id)) {
-                int status = switch (Math.floorMod(id.hashCode(), 3)) {
-                    case 0 -> 429;
-                    case 1 -> 500;
-                    default -> 503;
-                };
-                if (status == 429) {
-                    exchange.getResponseHeaders().add("Retry-After", "1");
-                }
-                send(exchange, status, "{\"error\":\"try again\"}");
-                return;
-            }
-            send(exchange, 200, "{\"id\":\"" + id + "\",\"name\":\"item " + id + "\",\"attempt\":" + attempt
-                    + ",\"updated_at\":\"2026-11-27T00:00:00Z\"}");
+            answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            send(exchange, answer.status(), answer.json());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
