@@ -34,6 +34,11 @@ public interface BronzeStore {
 
     void delete(String key);
 
+    /** Deletes many keys; S3 does a thousand in one call, which matters for a chunk's many checkpoint segments. */
+    default void deleteAll(List<String> keys) {
+        keys.forEach(this::delete);
+    }
+
     /** The full location of a key, for messages: {@code s3://bucket/prefix/key} or a file path. */
     String locate(String key);
 }

@@ -5,8 +5,10 @@ import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -128,6 +130,19 @@ public final class S3BronzeStore implements BronzeStore {
     @Override
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(objectKey(key)));
+    }
+
+    @Override
+    public void deleteAll(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(objectKey(k)).build()).toList();
+            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                throw new IllegalStateException("could not delete " + response.errors().size() + " objects, first "
+                        + "s3://" + bucket + "/" + response.errors().getFirst().key() + ": " + response.errors().getFirst().message());
+            }
+        }
     }
 
     @Override
