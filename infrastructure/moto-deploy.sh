@@ -250,6 +250,7 @@ check_function "$WORKER_CONFIG" "$WORKER_HANDLER" 1769 300 fetchfleet-worker
 expect "dispatcher CHUNK_QUEUE_URL" "$(get "$DISPATCHER_CONFIG" 'd["Environment"]["Variables"]["CHUNK_QUEUE_URL"]')" "$QUEUE_URL"
 expect "dispatcher WORKER_MAX_CONCURRENCY" "$(get "$DISPATCHER_CONFIG" 'str(d["Environment"]["Variables"]["WORKER_MAX_CONCURRENCY"])')" 10
 expect "worker DLQ_URL" "$(get "$WORKER_CONFIG" 'd["Environment"]["Variables"]["DLQ_URL"]')" "$DLQ_URL"
+expect "worker CHUNK_QUEUE_URL (continuations)" "$(get "$WORKER_CONFIG" 'd["Environment"]["Variables"]["CHUNK_QUEUE_URL"]')" "$QUEUE_URL"
 expect "worker MAX_RECEIVE_COUNT" "$(get "$WORKER_CONFIG" 'str(d["Environment"]["Variables"]["MAX_RECEIVE_COUNT"])')" 5
 expect "DispatcherFunctionArn output" "$(output DispatcherFunctionArn)" "$(get "$DISPATCHER_CONFIG" 'd["FunctionArn"]')"
 expect "WorkerFunctionArn output" "$(output WorkerFunctionArn)" "$(get "$WORKER_CONFIG" 'd["FunctionArn"]')"

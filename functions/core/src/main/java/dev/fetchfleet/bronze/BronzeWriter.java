@@ -49,21 +49,17 @@ public final class BronzeWriter {
         return store.get(RunRef.indexKey(source, runId)).map(bytes -> fromJson(bytes, RunRef.class));
     }
 
-    public Optional<List<BronzeRecord>> readCheckpoint(RunRef run, int chunk) {
-        String key = run.checkpointKey(chunk);
-        return store.exists(key) ? Optional.of(readPart(key)) : Optional.empty();
-    }
-
-    public void writeCheckpoint(RunRef run, int chunk, List<BronzeRecord> records) {
-        store.put(run.checkpointKey(chunk), encodePart(records));
-    }
-
-    public void deleteCheckpoint(RunRef run, int chunk) {
-        store.delete(run.checkpointKey(chunk));
-    }
-
-    public List<String> checkpointKeys(RunRef run) {
-        return store.list("_checkpoints/" + run.prefix());
+    /** The chunks of a run that have checkpoint segments: unfinished, or finished by a worker that died before cleaning up. */
+    public java.util.SortedSet<Integer> chunksWithCheckpoints(RunRef run) {
+        java.util.SortedSet<Integer> chunks = new java.util.TreeSet<>();
+        String prefix = run.checkpointsPrefix();
+        for (String key : store.list(prefix)) {
+            String rest = key.substring(prefix.length());
+            if (rest.startsWith("chunk-") && rest.indexOf('/') > 0) {
+                chunks.add(Integer.parseInt(rest.substring("chunk-".length(), rest.indexOf('/'))));
+            }
+        }
+        return chunks;
     }
 
     public Optional<Manifest> readManifest(RunRef run) {
@@ -80,33 +76,42 @@ public final class BronzeWriter {
     }
 
     public byte[] encodePart(List<BronzeRecord> records) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, records.size() * 512));
+        return encodeLines(records);
+    }
+
+    /** Gzip JSON Lines, the format of parts and of checkpoint segments. */
+    public byte[] encodeLines(List<?> values) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, values.size() * 512));
         try (OutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
-            for (BronzeRecord record : records) {
-                gzip.write(lineWriter.writeValueAsBytes(record));
+            for (Object value : values) {
+                gzip.write(value instanceof BronzeRecord ? lineWriter.writeValueAsBytes(value) : mapper.writeValueAsBytes(value));
                 gzip.write('\n');
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a bronze part", e);
+            throw new UncheckedIOException("cannot encode gzip JSON lines", e);
         }
         return bytes.toByteArray();
     }
 
     public List<BronzeRecord> readPart(String key) {
-        byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("no part at " + store.locate(key)));
-        List<BronzeRecord> records = new ArrayList<>();
+        return readLines(key, BronzeRecord.class);
+    }
+
+    public <T> List<T> readLines(String key, Class<T> type) {
+        byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("no object at " + store.locate(key)));
+        List<T> values = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(new ByteArrayInputStream(bytes)), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {
-                    records.add(mapper.readValue(line, BronzeRecord.class));
+                    values.add(mapper.readValue(line, type));
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read part " + store.locate(key), e);
+            throw new UncheckedIOException("cannot read " + store.locate(key), e);
         }
-        return records;
+        return values;
     }
 
     public List<String> partKeys(RunRef run) {

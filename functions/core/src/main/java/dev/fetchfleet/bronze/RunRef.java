@@ -31,9 +31,18 @@ public record RunRef(String source, String ingestDate, String runId) {
         return "_runs/source=" + source + "/run_id=" + runId + ".json";
     }
 
-    /** A chunk's fetched records while it is unfinished; removed once its part is written. */
-    public String checkpointKey(int chunk) {
-        return "_checkpoints/" + prefix() + String.format("chunk-%05d.jsonl.gz", chunk);
+    /**
+     * Where a chunk's checkpoint segments live while it is unfinished (what it fetched, and where its
+     * chains go on); removed once its part is written. Outside the data partitions, as readers of bronze
+     * must never see half a chunk.
+     */
+    public String checkpointPrefix(int chunk) {
+        return checkpointsPrefix() + String.format("chunk-%05d/", chunk);
+    }
+
+    /** Every chunk's checkpoint segments of this run. */
+    public String checkpointsPrefix() {
+        return "_checkpoints/" + prefix();
     }
 
     /** Claim-check objects live outside the data partitions, so readers of bronze never see them. */

@@ -79,10 +79,36 @@ public final class Fetcher {
     }
 
     /**
+     * Hears of every record as it ends, in the order of its chain. A call for a page whose chain goes on
+     * ({@code next} not null) returns when it is safe to ask for that next page: a checkpoint makes the
+     * page durable first, so a worker killed at any moment asks for no page again that it had an answer for.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (record, next) -> {};
+
+        void fetched(BronzeRecord record, URI next) throws InterruptedException;
+    }
+
+    /**
      * Fetches all requests; none is started after {@code startDeadline}. Records come back in the
      * order of {@code requests}.
      */
     public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, FetchConfig config, Instant startDeadline) {
+        return fetchAll(run, requests, Map.of(), config, startDeadline, Progress.NONE);
+    }
+
+    /**
+     * Fetches all requests, a chain named in {@code resumeAt} (by request id) from its cursor rather than
+     * its first page; none is started after {@code startDeadline}. Records come back in the order of
+     * {@code requests}, those of a chain the deadline cut included; such a chain's request is also in
+     * {@link FetchReport#unfinished()}.
+     *
+     * @throws RuntimeException what {@code progress} threw, once every chain has stopped: a checkpoint
+     *                          that cannot be written fails the chunk rather than its requests
+     */
+    public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, Map<String, ChainCursor> resumeAt,
+                                FetchConfig config, Instant startDeadline, Progress progress) {
         Semaphore inFlight = new Semaphore(config.maxInFlight(), true);
         RetryPolicy retry = new RetryPolicy(config.retry(), clock);
         // Resolved before any request starts: a secret that cannot be read fails the chunk (to be
@@ -107,7 +133,8 @@ public final class Fetcher {
                 }
                 futures.add(threads.submit(() -> {
                     try {
-                        return fetchChain(run, request, config, retry, inFlight, host, startDeadline);
+                        return fetchChain(run, request, resumeAt.get(request.id()), config, retry, inFlight, host,
+                                startDeadline, progress);
                     } finally {
                         slots.release();
                     }
@@ -116,6 +143,7 @@ public final class Fetcher {
         }
         List<BronzeRecord> records = new ArrayList<>(requests.size());
         List<RequestSpec> unfinished = new ArrayList<>();
+        RuntimeException progressFailure = null;
         for (int i = 0; i < futures.size(); i++) {
             Chain chain;
             try {
@@ -124,14 +152,19 @@ public final class Fetcher {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while fetching", e);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof ProgressFailed failed) {
+                    progressFailure = progressFailure == null ? failed.getCause() : progressFailure;
+                    continue;
+                }
                 chain = new Chain(List.of(failed(run, requests.get(i), clock.instant(), 0, 0, "internal error: " + e.getCause())), true);
             }
-            if (chain.complete()) {
-                records.addAll(chain.pages());
-            } else {
-                // A chain cut short is handed back whole; its pages are fetched again on redelivery.
-                unfinished.add(requests.get(i));
+            records.addAll(chain.pages());
+            if (!chain.complete()) {
+                unfinished.add(requests.get(i)); // to go on from its cursor on redelivery
             }
+        }
+        if (progressFailure != null) {
+            throw progressFailure;
         }
         return new FetchReport(records, unfinished);
     }
@@ -139,55 +172,90 @@ public final class Fetcher {
     /** A request's pages (one, unless it paginates), and whether its chain reached its end. */
     private record Chain(List<BronzeRecord> pages, boolean complete) {}
 
+    /** Carries what {@link Progress} threw out of a chain's thread, so it is not taken for the request's own error. */
+    private static final class ProgressFailed extends RuntimeException {
+        ProgressFailed(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    private static void tell(Progress progress, BronzeRecord record, URI next) throws InterruptedException {
+        try {
+            progress.fetched(record, next);
+        } catch (RuntimeException e) {
+            throw new ProgressFailed(e);
+        }
+    }
+
     /**
      * Fetches a request and, if it paginates, its pages one after another: each page its own record,
      * the chain ending at its last page, an answer that is not a 2xx, maxPages, a next link to another
-     * host (unless allowed) or back to a page already fetched, the last two recorded as errors.
+     * host (unless allowed) or back to a page already fetched, the last two recorded as errors. A chain
+     * with a cursor starts at the cursor's page.
      */
-    private Chain fetchChain(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
-                             Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
+    private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, RetryPolicy retry,
+                             Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
+            throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
             BronzeRecord record = fetchOne(run, request, config, retry, inFlight, host, startDeadline);
-            return record == null ? new Chain(List.of(), false) : new Chain(List.of(record), true);
+            if (record == null) {
+                return new Chain(List.of(), false);
+            }
+            tell(progress, record, null);
+            return new Chain(List.of(record), true);
         }
         URI first = Pagination.first(paginate, request.url());
-        URI url = first;
-        Set<URI> seen = new HashSet<>();
+        URI url = cursor == null ? first : cursor.next();
+        Set<URI> seen = cursor == null ? new HashSet<>() : new HashSet<>(cursor.fetched());
         List<BronzeRecord> pages = new ArrayList<>();
-        for (int page = 0; ; page++) {
+        for (int page = cursor == null ? 0 : cursor.page(); ; page++) {
             BronzeRecord record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline);
             if (record == null) {
                 return new Chain(pages, false);
             }
             record = record.withPage(page);
             seen.add(url);
-            if (record.status() == null || record.status() < 200 || record.status() >= 300) {
-                pages.add(record);
+            URI goOn = null;
+            if (record.status() != null && record.status() >= 200 && record.status() < 300) {
+                Optional<URI> next = Pagination.next(paginate, first, url, record, page);
+                if (next.isPresent()) {
+                    URI nextUrl = next.get();
+                    String refusal = refusal(paginate, request, nextUrl, page, seen);
+                    if (refusal == null) {
+                        goOn = nextUrl;
+                    } else {
+                        record = record.withError(refusal);
+                    }
+                }
+            }
+            tell(progress, record, goOn);
+            pages.add(record);
+            if (goOn == null) {
                 return new Chain(pages, true);
             }
-            Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-            if (next.isEmpty()) {
-                pages.add(record);
-                return new Chain(pages, true);
-            }
-            URI nextUrl = next.get();
-            String nextHost = nextUrl.getHost() == null ? "" : nextUrl.getHost().toLowerCase(Locale.ROOT);
-            if (page + 1 >= paginate.maxPages()) {
-                pages.add(record.withError("maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + nextUrl));
-            } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
-                pages.add(record.withError("next link to another host refused (add it to paginate.allowHosts to follow it): " + nextUrl));
-            } else if (!"http".equalsIgnoreCase(nextUrl.getScheme()) && !"https".equalsIgnoreCase(nextUrl.getScheme())) {
-                pages.add(record.withError("next link is not http(s), refused: " + nextUrl));
-            } else if (seen.contains(nextUrl)) {
-                pages.add(record.withError("pagination cycle: the next link " + nextUrl + " was already fetched in this chain"));
-            } else {
-                pages.add(record);
-                url = nextUrl;
-                continue;
-            }
-            return new Chain(pages, true);
+            url = goOn;
         }
+    }
+
+    /** Why a chain must not follow {@code next} after page {@code page}, or null when it may. */
+    private static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen) {
+        String nextHost = next.getHost() == null ? "" : next.getHost().toLowerCase(Locale.ROOT);
+        if (page + 1 >= paginate.maxPages()) {
+            return "maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + next;
+        } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
+            return "next link to another host refused (add it to paginate.allowHosts to follow it): " + next;
+        } else if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+            return "next link is not http(s), refused: " + next;
+        } else if (seen.contains(next)) {
+            return "pagination cycle: the next link " + next + " was already fetched in this chain";
+        }
+        return null;
     }
 
     /** Returns null when the deadline passed before the first attempt could start. */

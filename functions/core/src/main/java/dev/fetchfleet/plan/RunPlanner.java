@@ -53,7 +53,10 @@ public final class RunPlanner {
 
         long sqsMessages = chunks;
         long sqsRequests = (chunks + 9) / 10 + 2 * chunks; // send batches, receives, deletes
-        long s3Puts = chunks + 3;                          // parts, manifest, run index, _SUCCESS
+        // A chain's page is checkpointed before its next page is asked for; one PUT serves every chain
+        // waiting at that moment, so a page each is the most it costs.
+        long checkpointPuts = pagesPerRequest > 1 ? (long) Math.ceil(n * (pagesPerRequest - 1)) : 0;
+        long s3Puts = chunks + 3 + checkpointPuts;         // parts, manifest, run index, _SUCCESS, checkpoints
         long s3Gets = 3 * chunks;                          // per chunk: part check, manifest, and reading parts at the end
         double gbSeconds = chunks * (slowestChunk + CHUNK_OVERHEAD_SECONDS) * workerMemoryMb / 1024.0 + 1.0;
         long lambdaRequests = chunks + 1;

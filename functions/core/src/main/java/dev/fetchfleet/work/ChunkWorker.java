@@ -18,11 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -61,8 +59,9 @@ public final class ChunkWorker {
 
     /**
      * Fetches what the chunk still needs and writes its part once. A chunk whose part exists (a
-     * redelivery, a duplicate delivery) is not fetched again; a chunk cut short by the deadline keeps
-     * what it fetched in a checkpoint, and its redelivery fetches only the rest.
+     * redelivery, a duplicate delivery) is not fetched again. What is fetched goes into the chunk's
+     * checkpoint as it comes, so a chunk cut short by the deadline, or by a worker dying, is fetched on
+     * redelivery only where it stopped: a request not yet answered, a chain from its next page.
      *
      * @param invocationEnd when the invocation will be cut off; no request starts later than a
      *                      request timeout plus {@link #WRITE_MARGIN} before it
@@ -73,31 +72,39 @@ public final class ChunkWorker {
         Chunk chunk = messages.decode(messageBody);
         RunRef run = chunk.run();
         if (bronze.store().exists(run.partKey(chunk.index()))) {
+            // A delivery that raced the one that wrote the part may have left segments behind.
+            CheckpointLog.delete(bronze, run, chunk.index());
             Optional<Success> completed = bronze.completeIfDone(run);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
         }
-        List<BronzeRecord> earlier = bronze.readCheckpoint(run, chunk.index()).orElse(List.of());
-        Set<String> fetched = new HashSet<>();
-        earlier.forEach(r -> fetched.add(r.requestId()));
-        List<RequestSpec> todo = chunk.requests().stream().filter(r -> !fetched.contains(r.id())).toList();
+        ChunkProgress earlier = CheckpointLog.read(bronze, run, chunk.index());
+        List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
 
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
-        FetchReport report = fetcher.fetchAll(run, todo, chunk.fetch(), startDeadline);
-        List<BronzeRecord> records = inChunkOrder(chunk, earlier, report.records());
-        if (!report.complete()) {
-            if (!report.records().isEmpty()) {
-                bronze.writeCheckpoint(run, chunk.index(), records);
+        FetchReport report;
+        boolean segmentsWritten;
+        try (CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock)) {
+            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetch(), startDeadline, checkpoint);
+            if (!report.complete()) {
+                checkpoint.seal();
+                long chains = report.unfinished().stream().filter(r -> r.paginate() != null).count();
+                throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + run.runId() + ": "
+                        + report.unfinished().size() + " of " + chunk.requests().size()
+                        + " requests unfinished at the worker's deadline (" + chains + " of them paginated, to go on from their next page); "
+                        + (earlier.records().size() + report.records().size()) + " records kept in the checkpoint",
+                        !report.records().isEmpty());
             }
-            throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + run.runId() + ": "
-                    + report.unfinished().size() + " of " + chunk.requests().size()
-                    + " requests not started before the worker's deadline; " + records.size()
-                    + " kept in a checkpoint, the rest handed back for redelivery");
+            segmentsWritten = checkpoint.wroteSegments();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checkpointing chunk " + chunk.index(), e);
         }
+        List<BronzeRecord> records = inChunkOrder(chunk, earlier.records(), report.records());
         // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
         bronze.store().putIfAbsent(run.partKey(chunk.index()), bronze.encodePart(records));
-        if (!earlier.isEmpty()) {
-            bronze.deleteCheckpoint(run, chunk.index());
+        if (!earlier.isEmpty() || segmentsWritten) {
+            CheckpointLog.delete(bronze, run, chunk.index());
         }
         Optional<Success> completed = bronze.completeIfDone(run);
 

@@ -69,6 +69,7 @@ class RunPlannerTest {
                 ten.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
         assertTrue(ten.alternatives().get("step_functions_distributed_map").costUsd()
                 > one.alternatives().get("step_functions_distributed_map").costUsd());
+        assertEquals(one.s3Puts() + 100 * 9, ten.s3Puts(), "at most one checkpoint PUT per page a chain goes on from");
     }
 
     @Test

@@ -6,17 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.aws.ContinuationQueue;
+import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.work.ChunkWorker;
+import dev.fetchfleet.worker.WorkerHandler;
+import dev.fetchfleet.worker.WorkerMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -78,6 +86,58 @@ class DeliveryTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
+    void theStoreDeletesMoreKeysThanOneDeleteObjectsCallTakes(String stores) {
+        Fleet fleet = Fleet.on(stores);
+        List<String> keys = IntStream.range(0, 1001).mapToObj(i -> String.format("probe/seg-%04d", i)).toList();
+        keys.parallelStream().forEach(k -> fleet.store.put(k, new byte[] {1}));
+        fleet.store.put("probe-kept", new byte[] {1});
+
+        fleet.store.deleteAll(keys);
+
+        assertEquals(List.of(), fleet.store.list("probe/"));
+        assertTrue(fleet.store.exists("probe-kept"));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
+    void aChunkCutAfterProgressGoesOnInANewMessageAndOneWithoutProgressIsHandedBack(String stores) throws Exception {
+        try (SlowApi api = new SlowApi(1000)) {
+            Fleet fleet = Fleet.on(stores);
+            Clock clock = Clock.systemUTC();
+            WorkerHandler worker = new WorkerHandler(ChunkWorker.create(fleet.mapper, fleet.store,
+                    Fetcher.newHttpClient(Duration.ofSeconds(5)), clock), WorkerMetrics.none(), clock,
+                    DeadLetterQueue.none(), new ContinuationQueue(fleet.sqs, fleet.queueUrl));
+            RunRef run = runOf(fleet, fleet.dispatch(job(api, 20, 20, "")));
+            List<Message> first = fleet.receiveAll();
+
+            // 10.5 s left, a 1 s timeout and 10 s to write: nothing may start, so nothing moved.
+            SQSBatchResponse stuck = worker.handleRequest(Fleet.sqsEvent(first), new TestContext("fetchfleet-worker", 10_500));
+            assertEquals(1, stuck.getBatchItemFailures().size(), "no progress: handed back, counted towards the DLQ");
+            assertEquals(List.of(), fleet.receiveAll(), "and not sent again");
+
+            // 11.5 s left: 0.5 s of starts, 5 requests at a time.
+            SQSBatchResponse cut = worker.handleRequest(Fleet.sqsEvent(first), new TestContext("fetchfleet-worker", 11_500));
+            assertEquals(List.of(), cut.getBatchItemFailures(), "progress: this message is done with");
+            List<Message> continued = fleet.receiveAll();
+            assertEquals(1, continued.size());
+            assertEquals(first.getFirst().body(), continued.getFirst().body());
+            Map<String, Integer> callsAtCut = new java.util.HashMap<>();
+            api.calls.forEach((id, count) -> callsAtCut.put(id, count.get()));
+            assertTrue(callsAtCut.size() >= 5 && callsAtCut.size() < 20, "some fetched before the cut: " + callsAtCut.keySet());
+
+            SQSBatchResponse finished = worker.handleRequest(Fleet.sqsEvent(continued), new TestContext("fetchfleet-worker", 300_000));
+
+            assertEquals(List.of(), finished.getBatchItemFailures());
+            callsAtCut.forEach((id, count) -> assertEquals(count, api.calls.get(id).get(), "item " + id + " fetched again"));
+            assertEquals(20, api.calls.size());
+            assertEquals(20, new BronzeWriter(fleet.store, fleet.mapper, clock).readSuccess(run).orElseThrow().requests());
+            assertEquals(List.of(), fleet.store.list(run.checkpointsPrefix()));
+            assertEquals(List.of(), fleet.receiveAll());
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
     void aRedeliveredChunkWhosePartExistsIsNotFetchedAgain(String stores) throws Exception {
         try (SlowApi api = new SlowApi(10)) {
             Fleet fleet = Fleet.on(stores);
@@ -134,7 +194,10 @@ class DeliveryTest {
             assertEquals(1, cut.getBatchItemFailures().size());
             BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
             assertFalse(fleet.store.exists(run.partKey(0)));
-            int kept = bronze.readCheckpoint(run, 0).orElseThrow().size();
+            int kept = 0;
+            for (String segment : fleet.store.list(run.checkpointPrefix(0))) {
+                kept += bronze.readLines(segment, JsonNode.class).size();
+            }
             assertTrue(kept >= 5 && kept < 20, "checkpoint holds what was fetched: " + kept);
             Map<String, Integer> callsAtCut = new java.util.HashMap<>();
             api.calls.forEach((id, count) -> callsAtCut.put(id, count.get()));
@@ -145,7 +208,7 @@ class DeliveryTest {
             assertEquals(20, bronze.readPart(run.partKey(0)).size());
             callsAtCut.forEach((id, count) -> assertEquals(count, api.calls.get(id).get(), "item " + id + " fetched again"));
             assertEquals(20, api.calls.size());
-            assertTrue(bronze.checkpointKeys(run).isEmpty(), "checkpoint removed once the part exists");
+            assertEquals(List.of(), fleet.store.list(run.checkpointsPrefix()), "checkpoint removed once the part exists");
             assertTrue(bronze.readSuccess(run).isPresent());
         }
     }

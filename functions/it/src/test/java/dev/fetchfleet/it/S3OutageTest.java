@@ -1,7 +1,6 @@
 package dev.fetchfleet.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -67,7 +66,7 @@ class S3OutageTest {
             int refetched = api.calls.values().stream().mapToInt(AtomicInteger::get).sum() - callsBeforeRecovery;
             System.out.printf("S3 outage: %d S3 calls refused, 30 requests checked, 0 lost, 0 duplicated, %d re-fetched "
                     + "(fetched while writes failed)%n", proxy.failed.get(), refetched);
-            assertFalse(fleet.store.exists("_checkpoints/" + run.prefix() + "chunk-00000.jsonl.gz"));
+            assertEquals(List.of(), fleet.store.list(run.checkpointsPrefix()), "no checkpoint left once the parts exist");
         }
     }
 }

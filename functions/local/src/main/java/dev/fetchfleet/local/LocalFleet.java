@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
@@ -106,7 +107,8 @@ public final class LocalFleet {
                 for (int i = 0; i < options.workers(); i++) {
                     WorkerHandler handler = new WorkerHandler(
                             ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock), tally, clock,
-                            new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock));
+                            new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
+                            new ContinuationQueue(sqs.client(), queue));
                     pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
                 }
                 beforeDispatch.run();

@@ -57,7 +57,7 @@ record RunStatus(
                 .orElse(null);
         return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
                 store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
-                bronze.checkpointKeys(run).size(), deadLetters, estimated, actual,
+                bronze.chunksWithCheckpoints(run).size(), deadLetters, estimated, actual,
                 new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null)));
     }
 

@@ -7,8 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.work.ChunkIncompleteException;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
 import java.time.Clock;
@@ -27,6 +29,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 /**
  * The worker Lambda: each SQS message is one chunk. A chunk that fails is reported as a batch item
  * failure, so SQS redelivers it (and, after maxReceiveCount, moves it to the DLQ); the others are kept.
+ * A chunk the deadline cut after it made progress goes on in a new message instead.
  */
 public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -36,14 +39,16 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final DeadLetterQueue deadLetters;
+    private final ContinuationQueue continuations;
 
     /**
-     * Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF, and chunks that
-     * fail their last delivery (MAX_RECEIVE_COUNT) parked in DLQ_URL with their error.
+     * Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF, chunks that
+     * fail their last delivery (MAX_RECEIVE_COUNT) parked in DLQ_URL with their error, and chunks cut
+     * short after progress sent again to CHUNK_QUEUE_URL.
      */
     public WorkerHandler() {
         this(fromEnvironment(), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC(),
-                deadLettersFromEnvironment());
+                deadLettersFromEnvironment(), continuationsFromEnvironment());
     }
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock) {
@@ -51,10 +56,24 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock, DeadLetterQueue deadLetters) {
+        this(worker, metrics, clock, deadLetters, ContinuationQueue.none());
+    }
+
+    public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock, DeadLetterQueue deadLetters,
+                         ContinuationQueue continuations) {
         this.worker = worker;
         this.metrics = metrics;
         this.clock = clock;
         this.deadLetters = deadLetters;
+        this.continuations = continuations;
+    }
+
+    private static ContinuationQueue continuationsFromEnvironment() {
+        String url = System.getenv("CHUNK_QUEUE_URL");
+        if (url == null || url.isBlank()) {
+            return ContinuationQueue.none();
+        }
+        return new ContinuationQueue(AwsClients.sqs(AwsClients.endpointFromEnvironment()), url);
     }
 
     private static DeadLetterQueue deadLettersFromEnvironment() {
@@ -100,6 +119,11 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                             entry("requests", result.requests()), entry("status_counts", result.statusCounts()),
                             entry("duration_ms", result.durationMs()), entry("run_completed", result.runCompleted().isPresent()));
                 } catch (RuntimeException e) {
+                    if (e instanceof ChunkIncompleteException cut && cut.progressed() && continuations.sendAgain(message.getBody())) {
+                        LOG.info("chunk cut by the deadline goes on in a new message", entry("message_id", message.getMessageId()),
+                                entry("progress", e.getMessage()));
+                        continue; // its checkpoint holds what was fetched; this message is done with
+                    }
                     metrics.chunkFailed();
                     int receives = receiveCount(message);
                     if (deadLetters.isLastDelivery(receives) && deadLetters.park(message.getBody(), String.valueOf(e), receives)) {

@@ -1,0 +1,37 @@
+package dev.fetchfleet.aws;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Sends a chunk that made progress but ran out of time back to the chunk queue as a new message.
+ * Handed back as a batch item failure instead, it would wait out the queue's visibility timeout (six
+ * worker timeouts) and count towards maxReceiveCount: a long chain still moving would end in the DLQ.
+ */
+public final class ContinuationQueue {
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public ContinuationQueue(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    /** No queue to send to: a chunk cut short is handed back, and the redrive policy counts it. */
+    public static ContinuationQueue none() {
+        return new ContinuationQueue(null, null);
+    }
+
+    /** Sends the chunk's message again; false when there is no queue or the send failed (then it is handed back). */
+    public boolean sendAgain(String body) {
+        if (queueUrl == null) {
+            return false;
+        }
+        try {
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.fetchfleet.work;
+
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.fetch.Fetcher;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A chunk's checkpoint while it is being fetched: append-only segments under the chunk's checkpoint
+ * prefix, written by one background writer that takes everything waiting at once (a group commit, so
+ * a hundred chains share one PUT rather than paying one each).
+ *
+ * <p>A page whose chain goes on is written before its next page is asked for: a worker killed at any
+ * moment asks again only for the page it was waiting on. Records that nothing waits for (a request
+ * without pages, a chain's last page) ride along with the next segment, or go alone after
+ * {@link #FLUSH_AFTER}, so a chunk of flat requests costs no more writes than before. When the deadline
+ * cuts the chunk, {@link #seal()} folds this invocation's segments into one, so a chain spread over many
+ * invocations leaves one segment per invocation for the next to read.
+ */
+final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
+
+    /** The longest a record nobody waits for stays unwritten: bounds what a killed worker fetches again. */
+    static final Duration FLUSH_AFTER = Duration.ofSeconds(30);
+    private static final int PARALLEL_READS = 16;
+
+    private final BronzeWriter bronze;
+    private final String prefix;
+    private final String writer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Thread thread;
+
+    // Guarded by lock.
+    private List<CheckpointEntry> pending = new ArrayList<>();
+    private final List<CheckpointEntry> appendedAll = new ArrayList<>();
+    private final List<String> segments = new ArrayList<>();
+    private long appended;
+    private long durable;
+    private long wanted;
+    private long oldestPendingNanos;
+    private RuntimeException failure;
+    private boolean closed;
+
+    CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock) {
+        this.bronze = bronze;
+        this.prefix = run.checkpointPrefix(chunk);
+        // Unique per invocation, ordered by time: two deliveries of one chunk never write the same key.
+        this.writer = String.format("%013d-%s", clock.millis(), HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        this.thread = Thread.ofVirtual().name("checkpoint-" + chunk).start(this::writeLoop);
+    }
+
+    /** Every segment of a chunk, merged. */
+    static ChunkProgress read(BronzeWriter bronze, RunRef run, int chunk) {
+        List<String> keys = segmentKeys(bronze, run, chunk);
+        if (keys.isEmpty()) {
+            return ChunkProgress.NONE;
+        }
+        // A killed worker may leave thousands of small segments: read them side by side.
+        Semaphore reads = new Semaphore(PARALLEL_READS);
+        List<Future<List<CheckpointEntry>>> futures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String key : keys) {
+                futures.add(threads.submit(() -> {
+                    reads.acquire();
+                    try {
+                        return bronze.readLines(key, CheckpointEntry.class);
+                    } finally {
+                        reads.release();
+                    }
+                }));
+            }
+        }
+        List<CheckpointEntry> entries = new ArrayList<>();
+        for (Future<List<CheckpointEntry>> future : futures) {
+            try {
+                entries.addAll(future.get());
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading checkpoints", e);
+            }
+        }
+        return ChunkProgress.of(entries);
+    }
+
+    /** Removes a chunk's segments, once its part holds everything they did. */
+    static void delete(BronzeWriter bronze, RunRef run, int chunk) {
+        List<String> keys = segmentKeys(bronze, run, chunk);
+        if (!keys.isEmpty()) {
+            bronze.store().deleteAll(keys);
+        }
+    }
+
+    private static List<String> segmentKeys(BronzeWriter bronze, RunRef run, int chunk) {
+        return bronze.store().list(run.checkpointPrefix(chunk)).stream().filter(k -> k.endsWith(".jsonl.gz")).toList();
+    }
+
+    @Override
+    public void fetched(BronzeRecord record, URI next) throws InterruptedException {
+        lock.lock();
+        try {
+            throwIfFailed();
+            CheckpointEntry entry = new CheckpointEntry(record, next == null ? null : next.toString());
+            if (pending.isEmpty()) {
+                oldestPendingNanos = System.nanoTime();
+            }
+            pending.add(entry);
+            appendedAll.add(entry);
+            long mine = ++appended;
+            if (next != null) {
+                wanted = Math.max(wanted, mine);
+            }
+            changed.signalAll();
+            while (next != null && durable < mine) {
+                throwIfFailed();
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this log wrote anything the chunk's cleanup must remove. */
+    boolean wroteSegments() {
+        lock.lock();
+        try {
+            return !segments.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes everything appended durable, then replaces this invocation's segments by one holding all of
+     * them. Written before the small ones are removed, so a worker dying in between leaves repeats,
+     * which reading drops, never a gap.
+     */
+    void seal() throws InterruptedException {
+        List<String> small;
+        List<CheckpointEntry> all;
+        lock.lock();
+        try {
+            wanted = appended;
+            changed.signalAll();
+            while (durable < appended) {
+                throwIfFailed();
+                changed.await();
+            }
+            closed = true;
+            changed.signalAll();
+            small = List.copyOf(segments);
+            all = List.copyOf(appendedAll);
+        } finally {
+            lock.unlock();
+        }
+        thread.join();
+        if (small.size() > 1) {
+            bronze.store().put(prefix + "seg-" + writer + "-sealed.jsonl.gz", bronze.encodeLines(all));
+            bronze.store().deleteAll(small);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.join();
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw new IllegalStateException("checkpoint could not be written under " + bronze.store().locate(prefix)
+                    + "; the chunk is handed back: " + failure.getMessage(), failure);
+        }
+    }
+
+    private void writeLoop() {
+        int sequence = 0;
+        while (true) {
+            List<CheckpointEntry> batch;
+            long upTo;
+            lock.lock();
+            try {
+                while (!closed && !due()) {
+                    if (pending.isEmpty()) {
+                        changed.await();
+                    } else {
+                        changed.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - System.nanoTime());
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                batch = pending;
+                pending = new ArrayList<>();
+                upTo = appended;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            String key = prefix + String.format("seg-%s-%06d.jsonl.gz", writer, ++sequence);
+            RuntimeException failed = null;
+            try {
+                bronze.store().put(key, bronze.encodeLines(batch));
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+            lock.lock();
+            try {
+                if (failed != null) {
+                    failure = failed; // sticky: every chain stops at its next page, and the chunk is handed back
+                } else {
+                    segments.add(key);
+                    durable = upTo;
+                }
+                changed.signalAll();
+                if (failed != null) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Guarded by lock: something waits to be written, and someone waits for it or it has waited long enough. */
+    private boolean due() {
+        return !pending.isEmpty() && (wanted > durable || System.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
+    }
+}

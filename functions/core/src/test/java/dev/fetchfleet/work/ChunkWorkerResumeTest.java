@@ -1,0 +1,223 @@
+package dev.fetchfleet.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.JobParser;
+import dev.fetchfleet.job.RequestSource;
+import dev.fetchfleet.plan.Chunk;
+import dev.fetchfleet.plan.ChunkMessages;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Chains longer than an invocation: cut by the deadline, a chunk goes on from each chain's next page on
+ * redelivery, against a cursor API on loopback that counts how often each page is asked for.
+ */
+class ChunkWorkerResumeTest {
+
+    private static final RunRef RUN = new RunRef("feed", "2026-11-27", "run-1");
+    private static final int PAGES = 150;
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    private HttpServer api;
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void startApi() throws IOException {
+        api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        // /feed/{chain}?cursor=K: page K of PAGES, 20 ms each, meta.next_cursor until the last.
+        api.createContext("/feed/", exchange -> {
+            String chain = exchange.getRequestURI().getPath().substring("/feed/".length());
+            String query = exchange.getRequestURI().getRawQuery();
+            int cursor = query == null ? 0 : Integer.parseInt(query.replaceAll(".*cursor=(\\d+).*", "$1"));
+            asked.computeIfAbsent(chain + "#" + cursor, k -> new AtomicInteger()).incrementAndGet();
+            sleep(20);
+            String next = cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
+            respond(exchange, "{\"items\":[\"" + chain + "-" + cursor + "\"],\"meta\":{\"next_cursor\":" + next + "}}");
+        });
+        api.createContext("/items/", exchange -> respond(exchange, "{\"ok\":true}"));
+        api.start();
+    }
+
+    @AfterEach
+    void stopApi() {
+        api.stop(0);
+    }
+
+    @Test
+    void aChainCutByTheDeadlineGoesOnFromItsNextPageWithNoPageAskedForTwice() throws Exception {
+        BronzeStore store = new LocalBronzeStore(root);
+        String message = chunkMessage(store, List.of("a", "b"), 3);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        int invocations = 0;
+        ChunkResult done = null;
+        while (done == null) {
+            invocations++;
+            assertTrue(invocations < 40, "the chain makes progress in every invocation");
+            try {
+                // A 1 s request timeout and the 10 s write margin leave 0.6 s of page starts per invocation.
+                done = worker.process(message, Instant.now().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+            } catch (ChunkIncompleteException cut) {
+                assertTrue(cut.progressed(), cut.getMessage());
+                assertTrue(store.list(RUN.checkpointPrefix(0)).size() <= invocations,
+                        "one sealed segment per invocation: " + store.list(RUN.checkpointPrefix(0)));
+                assertFalse(store.exists(RUN.partKey(0)));
+            }
+        }
+
+        assertTrue(invocations >= 3, "the chains outlived " + (invocations - 1) + " invocations");
+        BronzeWriter bronze = new BronzeWriter(store, mapper, Clock.systemUTC());
+        List<BronzeRecord> part = bronze.readPart(RUN.partKey(0));
+        assertEquals(2 * PAGES + 3, part.size());
+        for (String chain : List.of("a", "b")) {
+            List<BronzeRecord> pages = part.stream().filter(r -> r.requestId().equals(chain)).toList();
+            for (int page = 0; page < PAGES; page++) {
+                assertEquals(page, pages.get(page).page(), "chain " + chain + " in page order");
+                assertEquals(chain + "-" + page, pages.get(page).body().get("items").get(0).asText());
+                assertEquals(1, asked.get(chain + "#" + page).get(), "page " + page + " of chain " + chain + " asked for once");
+            }
+        }
+        assertEquals(2 * PAGES, asked.size());
+        assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "checkpoints removed with the part written");
+        assertTrue(done.runCompleted().isPresent(), "the run's only part completes it");
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenHandsTheChunkBackRatherThanFailingItsRequests() throws Exception {
+        BronzeStore store = new CheckpointsRefused(new LocalBronzeStore(root));
+        String message = chunkMessage(store, List.of("a"), 0);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        RuntimeException failure = assertThrows(RuntimeException.class,
+                () -> worker.process(message, Instant.now().plusSeconds(300)));
+
+        assertFalse(failure instanceof ChunkIncompleteException);
+        assertTrue(failure.getMessage().contains("checkpoint could not be written"), failure.getMessage());
+        assertFalse(store.exists(RUN.partKey(0)), "no part with a chain cut short in it");
+        assertEquals(1, asked.size(), "the chain stopped at its first page, waiting for the checkpoint");
+    }
+
+    /** A chunk of chains (feed/{name}) and flat requests, with its manifest written as the dispatcher would. */
+    private String chunkMessage(BronzeStore store, List<String> chains, int flat) {
+        String base = "http://127.0.0.1:" + api.getAddress().getPort();
+        List<String> requests = new ArrayList<>();
+        chains.forEach(c -> requests.add("{\"id\":\"" + c + "\",\"url\":\"" + base + "/feed/" + c
+                + "\",\"paginate\":{\"type\":\"cursor\",\"path\":\"meta.next_cursor\",\"param\":\"cursor\",\"maxPages\":1000}}"));
+        for (int i = 0; i < flat; i++) {
+            requests.add("{\"id\":\"flat-" + i + "\",\"url\":\"" + base + "/items/" + i + "\"}");
+        }
+        Job job = new JobParser(mapper).parse("{\"source\":\"feed\",\"requests\":[" + String.join(",", requests)
+                + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}}}");
+        RequestSource.Inline inline = (RequestSource.Inline) job.requests();
+        new BronzeWriter(store, mapper, Clock.systemUTC()).writeManifest(new Manifest(RUN.runId(), RUN.source(),
+                RUN.ingestDate(), Instant.now(), inline.requests().size(), 1, inline.requests().size(), job.raw()));
+        return new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES)
+                .encode(new Chunk(RUN, 0, 1, job.fetch(), inline.requests()));
+    }
+
+    private static void respond(HttpExchange exchange, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A real store on disk whose checkpoint writes fail, as S3 does in an outage. */
+    private record CheckpointsRefused(BronzeStore store) implements BronzeStore {
+        @Override
+        public void put(String key, byte[] bytes) {
+            if (key.startsWith("_checkpoints/")) {
+                throw new IllegalStateException("503 Slow Down");
+            }
+            store.put(key, bytes);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] bytes) {
+            return store.putIfAbsent(key, bytes);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            return store.get(key);
+        }
+
+        @Override
+        public boolean exists(String key) {
+            return store.exists(key);
+        }
+
+        @Override
+        public Optional<Versioned> getVersioned(String key) {
+            return store.getVersioned(key);
+        }
+
+        @Override
+        public boolean putIfVersion(String key, byte[] bytes, String version) {
+            return store.putIfVersion(key, bytes, version);
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            return store.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            store.delete(key);
+        }
+
+        @Override
+        public String locate(String key) {
+            return store.locate(key);
+        }
+    }
+}
