@@ -79,16 +79,24 @@ public final class BronzeWriter {
         return encodeLines(records);
     }
 
-    /** Gzip JSON Lines, the format of parts and of checkpoint segments. */
+    /** Gzip JSON Lines, the format of parts and of sealed checkpoint segments. */
     public byte[] encodeLines(List<?> values) {
+        return encodeLines(values, true);
+    }
+
+    /**
+     * JSON Lines, gzipped or not: a checkpoint's small segments, a few records each and written
+     * hundreds of times a second, skip gzip (a deflater's setup costs more than it saves on them).
+     */
+    public byte[] encodeLines(List<?> values, boolean gzipped) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, values.size() * 512));
-        try (OutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+        try (OutputStream out = gzipped ? new GZIPOutputStream(bytes, 64 * 1024) : bytes) {
             for (Object value : values) {
-                gzip.write(value instanceof BronzeRecord ? lineWriter.writeValueAsBytes(value) : mapper.writeValueAsBytes(value));
-                gzip.write('\n');
+                out.write(value instanceof BronzeRecord ? lineWriter.writeValueAsBytes(value) : mapper.writeValueAsBytes(value));
+                out.write('\n');
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode gzip JSON lines", e);
+            throw new UncheckedIOException("cannot encode JSON lines", e);
         }
         return bytes.toByteArray();
     }
@@ -97,11 +105,14 @@ public final class BronzeWriter {
         return readLines(key, BronzeRecord.class);
     }
 
+    /** JSON Lines, gzipped (by its magic bytes) or not. */
     public <T> List<T> readLines(String key, Class<T> type) {
         byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("no object at " + store.locate(key)));
         List<T> values = new ArrayList<>();
+        boolean gzipped = bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+        java.io.InputStream in = new ByteArrayInputStream(bytes);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(new ByteArrayInputStream(bytes)), StandardCharsets.UTF_8))) {
+                gzipped ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {

@@ -42,7 +42,9 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private final String prefix;
     private final String writer;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** The writer waits on this for something to write; appenders on {@link #written} for their entry. */
+    private final Condition toWrite = lock.newCondition();
+    private final Condition written = lock.newCondition();
     private final Thread thread;
 
     // Guarded by lock.
@@ -61,7 +63,9 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         this.prefix = run.checkpointPrefix(chunk);
         // Unique per invocation, ordered by time: two deliveries of one chunk never write the same key.
         this.writer = String.format("%013d-%s", clock.millis(), HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
-        this.thread = Thread.ofVirtual().name("checkpoint-" + chunk).start(this::writeLoop);
+        // A platform thread: it spends its life in blocking writes, which on a virtual thread make the
+        // scheduler add and retire carrier threads hundreds of times a second.
+        this.thread = Thread.ofPlatform().daemon().name("checkpoint-" + chunk).start(this::writeLoop);
     }
 
     /** Every segment of a chunk, merged. */
@@ -108,7 +112,8 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     }
 
     private static List<String> segmentKeys(BronzeWriter bronze, RunRef run, int chunk) {
-        return bronze.store().list(run.checkpointPrefix(chunk)).stream().filter(k -> k.endsWith(".jsonl.gz")).toList();
+        return bronze.store().list(run.checkpointPrefix(chunk)).stream()
+                .filter(k -> k.endsWith(".jsonl") || k.endsWith(".jsonl.gz")).toList();
     }
 
     @Override
@@ -123,13 +128,14 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             pending.add(entry);
             appendedAll.add(entry);
             long mine = ++appended;
-            if (next != null) {
-                wanted = Math.max(wanted, mine);
+            if (next == null) {
+                return; // nothing waits on it: it goes with the next segment
             }
-            changed.signalAll();
-            while (next != null && durable < mine) {
+            wanted = Math.max(wanted, mine);
+            toWrite.signal();
+            while (durable < mine) {
                 throwIfFailed();
-                changed.await();
+                written.await();
             }
         } finally {
             lock.unlock();
@@ -157,13 +163,13 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         lock.lock();
         try {
             wanted = appended;
-            changed.signalAll();
+            toWrite.signal();
             while (durable < appended) {
                 throwIfFailed();
-                changed.await();
+                written.await();
             }
             closed = true;
-            changed.signalAll();
+            toWrite.signal();
             small = List.copyOf(segments);
             all = List.copyOf(appendedAll);
         } finally {
@@ -181,7 +187,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         lock.lock();
         try {
             closed = true;
-            changed.signalAll();
+            toWrite.signal();
         } finally {
             lock.unlock();
         }
@@ -204,9 +210,9 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             try {
                 while (!closed && !due()) {
                     if (pending.isEmpty()) {
-                        changed.await();
+                        toWrite.await();
                     } else {
-                        changed.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - System.nanoTime());
+                        toWrite.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - System.nanoTime());
                     }
                 }
                 if (closed) {
@@ -220,10 +226,10 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            String key = prefix + String.format("seg-%s-%06d.jsonl.gz", writer, ++sequence);
+            String key = prefix + String.format("seg-%s-%06d.jsonl", writer, ++sequence);
             RuntimeException failed = null;
             try {
-                bronze.store().put(key, bronze.encodeLines(batch));
+                bronze.store().put(key, bronze.encodeLines(batch, false));
             } catch (RuntimeException e) {
                 failed = e;
             }
@@ -235,7 +241,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                     segments.add(key);
                     durable = upTo;
                 }
-                changed.signalAll();
+                written.signalAll();
                 if (failed != null) {
                     return;
                 }

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fetchfleet.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -159,7 +160,8 @@ class LocalChainResumeTest {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(under)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(namePrefix) && p.toString().endsWith(".jsonl.gz"))
+            return files.filter(p -> p.getFileName().toString().startsWith(namePrefix)
+                            && (p.toString().endsWith(".jsonl") || p.toString().endsWith(".jsonl.gz")))
                     .sorted().toList();
         }
     }
@@ -167,8 +169,10 @@ class LocalChainResumeTest {
     private static List<JsonNode> jsonLines(List<Path> files) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (Path file : files) {
+            // Parts and sealed checkpoint segments are gzipped; a checkpoint's small segments are not.
+            InputStream in = Files.newInputStream(file);
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                    new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                    file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     lines.add(MAPPER.readTree(line));
                 }
