@@ -229,8 +229,10 @@ public final class LocalFleet {
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
                 int written = new BronzeWriter(store, mapper, clock).partKeys(run).size();
-                progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%n",
-                        (now - startNanos) / 1e9, written, chunks, tally.requests.get(), tally.chunkFailures.get());
+                progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%s%n",
+                        (now - startNanos) / 1e9, written, chunks, tally.requests.get(), tally.chunkFailures.get(),
+                        tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
+                                + " continued past a worker's deadline");
                 progress.flush();
                 lastPrint = now;
             }
@@ -291,6 +293,7 @@ public final class LocalFleet {
     private static final class Tally implements WorkerMetrics {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong chunkFailures = new AtomicLong();
+        final AtomicLong chunksContinued = new AtomicLong();
 
         @Override
         public void chunkDone(ChunkResult result) {
@@ -300,6 +303,11 @@ public final class LocalFleet {
         @Override
         public void chunkFailed() {
             chunkFailures.incrementAndGet();
+        }
+
+        @Override
+        public void chunkContinued() {
+            chunksContinued.incrementAndGet();
         }
 
         @Override

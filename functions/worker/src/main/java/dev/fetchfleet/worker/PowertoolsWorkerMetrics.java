@@ -29,6 +29,11 @@ final class PowertoolsWorkerMetrics implements WorkerMetrics {
     }
 
     @Override
+    public void chunkContinued() {
+        metrics.addMetric("ChunksContinued", 1, MetricUnit.COUNT);
+    }
+
+    @Override
     public void flush() {
         metrics.flush();
     }

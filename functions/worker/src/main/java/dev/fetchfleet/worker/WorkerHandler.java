@@ -120,6 +120,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                             entry("duration_ms", result.durationMs()), entry("run_completed", result.runCompleted().isPresent()));
                 } catch (RuntimeException e) {
                     if (e instanceof ChunkIncompleteException cut && cut.progressed() && continuations.sendAgain(message.getBody())) {
+                        metrics.chunkContinued();
                         LOG.info("chunk cut by the deadline goes on in a new message", entry("message_id", message.getMessageId()),
                                 entry("progress", e.getMessage()));
                         continue; // its checkpoint holds what was fetched; this message is done with

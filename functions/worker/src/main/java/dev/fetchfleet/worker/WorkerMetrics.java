@@ -9,6 +9,9 @@ public interface WorkerMetrics {
 
     void chunkFailed();
 
+    /** A chunk the deadline cut after progress, sent again as a new message to go on from its checkpoint. */
+    void chunkContinued();
+
     /** Called once at the end of every invocation. */
     void flush();
 
@@ -19,6 +22,9 @@ public interface WorkerMetrics {
 
             @Override
             public void chunkFailed() {}
+
+            @Override
+            public void chunkContinued() {}
 
             @Override
             public void flush() {}
