@@ -3,13 +3,8 @@ package dev.fetchfleet.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.fetchfleet.Json;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -24,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Scheduled runs of an incremental source against an API whose items change between them: the second
@@ -33,20 +27,10 @@ import picocli.CommandLine;
  */
 class IncrementalRunTest {
 
-    private static final ObjectMapper MAPPER = Json.newMapper();
     private static final String INITIAL = "2026-01-01T00:00:00Z";
 
-    private record Result(int exitCode, JsonNode summary, String err) {}
-
-    private static Result fetchfleet(String... args) throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FetchFleetCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        List<String> lines = out.toString().lines().toList();
-        return new Result(code, lines.isEmpty() ? null : MAPPER.readTree(lines.getLast()), err.toString());
+    private static Cli.Result fetchfleet(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -79,12 +63,12 @@ class IncrementalRunTest {
                     + "/changes?since={{state:since}}\"}], " + incremental + "}");
             String bronze = dir.resolve("bronze").toString();
 
-            Result first = fetchfleet("run", job.toString(), "--bronze", bronze);
+            Cli.Result first = fetchfleet("run", job.toString(), "--bronze", bronze);
             assertEquals(0, first.exitCode(), first.err());
             assertEquals(List.of(INITIAL), sinceSeen, "the first run starts from the initial value");
 
             items.put("c", "2026-04-01T00:00:00Z");
-            Result second = fetchfleet("run", job.toString(), "--bronze", bronze);
+            Cli.Result second = fetchfleet("run", job.toString(), "--bronze", bronze);
             assertEquals(0, second.exitCode(), second.err());
             assertEquals("2026-03-01T00:00:00Z", sinceSeen.get(1), "the second run asks only for what is newer");
 
@@ -94,14 +78,14 @@ class IncrementalRunTest {
                     + "/changes?since={{state:since}}\"}, {\"id\": \"poison\", \"url\": \"" + base + "/changes?since=x\", "
                     + "\"headers\": {\"X-Token\": \"{{ssm:/fetchfleet/missing}}\"}}], " + incremental + "}");
             items.put("d", "2026-05-01T00:00:00Z");
-            Result failed = fetchfleet("run", failing.toString(), "--bronze", bronze, "--max-receive-count", "1");
+            Cli.Result failed = fetchfleet("run", failing.toString(), "--bronze", bronze, "--max-receive-count", "1");
             assertEquals(FetchFleetCli.EXIT_INCOMPLETE, failed.exitCode(), failed.err());
 
-            Result status = fetchfleet("status", "--bronze", bronze, "--run-id", second.summary().get("run_id").asText());
+            Cli.Result status = fetchfleet("status", "--bronze", bronze, "--run-id", second.summary().get("run_id").asText());
             assertEquals("2026-04-01T00:00:00Z", status.summary().get("source_state").get("values").get("since").asText(),
                     "state is the second run's largest value, not moved by the failed run's 2026-05-01");
 
-            Result refresh = fetchfleet("run", job.toString(), "--bronze", bronze, "--full-refresh");
+            Cli.Result refresh = fetchfleet("run", job.toString(), "--bronze", bronze, "--full-refresh");
             assertEquals(0, refresh.exitCode(), refresh.err());
             assertEquals(INITIAL, sinceSeen.getLast(), "a full refresh starts from the initial value");
             assertTrue(Files.readString(Path.of(bronze, "_state", "source=changes", "state.json")).contains("2026-05-01T00:00:00Z"),

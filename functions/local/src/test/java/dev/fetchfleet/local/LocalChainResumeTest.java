@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +31,6 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A 2,000-page cursor chain, fetched by the local fleet in a process that is killed (SIGKILL) while it
@@ -93,8 +90,7 @@ class LocalChainResumeTest {
             // also crosses invocations (a new message each) before the kill.
             List<String> first = new ArrayList<>(args);
             first.addAll(List.of("--worker-timeout", "17"));
-            Process process = new ProcessBuilder(javaCommand(first)).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("first.log").toFile()).start();
+            Process process = Cli.start(first, dir.resolve("first.log"));
             assertTrue(heldArrived.await(120, TimeUnit.SECONDS), "page " + held + " was never asked for: " + Files.readString(dir.resolve("first.log")));
             process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
@@ -110,15 +106,10 @@ class LocalChainResumeTest {
                 assertTrue(checkpointed.contains(page), "page " + page + " was answered before the kill and is in the checkpoint");
             }
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new FetchFleetCli());
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int code = cli.execute(args.toArray(String[]::new));
+            Cli.Result resumed = Cli.run(args);
 
-            assertEquals(0, code, err.toString());
-            JsonNode summary = MAPPER.readTree(out.toString().lines().toList().getLast());
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            JsonNode summary = resumed.summary();
             assertTrue(summary.get("complete").asBoolean(), summary.toString());
             List<JsonNode> records = jsonLines(files(bronze, "part-"));
             assertEquals(PAGES, records.size());
@@ -145,14 +136,6 @@ class LocalChainResumeTest {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static List<String> javaCommand(List<String> args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                FetchFleetCli.class.getName()));
-        command.addAll(args);
-        return command;
     }
 
     private static List<Path> files(Path under, String namePrefix) throws IOException {

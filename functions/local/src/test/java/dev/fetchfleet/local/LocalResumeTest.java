@@ -9,8 +9,6 @@ import dev.fetchfleet.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * kill -9 at a random moment of a 2,000-request run, then the same command again: the run completes,
@@ -77,8 +74,7 @@ class LocalResumeTest {
             Path bronze = dir.resolve("bronze");
             List<String> args = List.of("run", job.toString(), "--bronze", bronze.toString(), "--run-id", runId, "--workers", "4");
 
-            Process first = new ProcessBuilder(javaCommand(args)).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("first.log").toFile()).start();
+            Process first = Cli.start(args, dir.resolve("first.log"));
             while (parts(bronze).size() < killAfterParts && first.isAlive()) {
                 Thread.sleep(20);
             }
@@ -91,15 +87,10 @@ class LocalResumeTest {
             Map<Integer, Integer> callsAtKill = new HashMap<>();
             api.calls.forEach((n, count) -> callsAtKill.put(n, count.get()));
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new FetchFleetCli());
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int code = cli.execute(args.toArray(String[]::new));
+            Cli.Result resumed = Cli.run(args);
 
-            assertEquals(0, code, err.toString());
-            JsonNode summary = MAPPER.readTree(out.toString().lines().toList().getLast());
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            JsonNode summary = resumed.summary();
             assertTrue(summary.get("complete").asBoolean(), summary.toString());
             assertEquals(runId, summary.get("run_id").asText());
 
@@ -127,14 +118,6 @@ class LocalResumeTest {
             assertTrue(Files.exists(parts(bronze).getFirst().getParent().resolve("_SUCCESS")));
             return new Outcome(lost, duplicated, refetched, refetchedAfterWrite);
         }
-    }
-
-    private static List<String> javaCommand(List<String> args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                FetchFleetCli.class.getName()));
-        command.addAll(args);
-        return command;
     }
 
     private static int item(JsonNode record) {

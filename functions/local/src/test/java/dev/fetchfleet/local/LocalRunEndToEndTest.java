@@ -10,8 +10,6 @@ import dev.fetchfleet.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The local runner as a user runs it: a job file, a bronze directory, the exit code and the last line. */
 class LocalRunEndToEndTest {
@@ -33,21 +30,8 @@ class LocalRunEndToEndTest {
     private static final Pattern PART = Pattern.compile(
             "source=flaky/ingest_date=\\d{4}-\\d{2}-\\d{2}/run_id=([A-Za-z0-9_-]+)/part-\\d{5}\\.jsonl\\.gz");
 
-    record Result(int exitCode, String out, String err) {
-        JsonNode summary() throws IOException {
-            List<String> lines = out.lines().toList();
-            return MAPPER.readTree(lines.getLast());
-        }
-    }
-
-    private static Result fetchfleet(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FetchFleetCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static Cli.Result fetchfleet(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -62,7 +46,7 @@ class LocalRunEndToEndTest {
                     """.formatted(api.base()));
             Path bronze = dir.resolve("bronze");
 
-            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "8");
+            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "8");
 
             assertEquals(0, result.exitCode(), result.err());
             JsonNode summary = result.summary();
@@ -101,7 +85,7 @@ class LocalRunEndToEndTest {
             assertEquals(10, success.get("status_counts").get("503").asInt());
             assertEquals(890, success.get("status_counts").get("200").asInt());
 
-            Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", runId);
+            Cli.Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", runId);
             assertEquals(0, status.exitCode(), status.err());
             JsonNode state = status.summary();
             assertTrue(state.get("complete").asBoolean());
@@ -124,7 +108,7 @@ class LocalRunEndToEndTest {
                     """.formatted(api.base()));
             Path bronze = dir.resolve("bronze");
 
-            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString());
+            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString());
 
             assertEquals(FetchFleetCli.EXIT_INVALID_JOB, result.exitCode());
             assertTrue(result.err().contains("$.requests[1].url = \"gopher://example.com/x\""), result.err());
@@ -148,7 +132,7 @@ class LocalRunEndToEndTest {
             Files.writeString(job, "{\"source\": \"flaky\", \"chunkSize\": 10, \"requests\": [" + requests + "]}");
             Path bronze = dir.resolve("bronze");
 
-            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--max-receive-count", "2");
+            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--max-receive-count", "2");
 
             assertEquals(FetchFleetCli.EXIT_INCOMPLETE, result.exitCode(), result.err());
             JsonNode summary = result.summary();
@@ -162,7 +146,7 @@ class LocalRunEndToEndTest {
             try (Stream<Path> files = Files.walk(bronze)) {
                 assertFalse(files.anyMatch(p -> p.getFileName().toString().equals("_SUCCESS")));
             }
-            Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", summary.get("run_id").asText());
+            Cli.Result status = fetchfleet("status", "--bronze", bronze.toString(), "--run-id", summary.get("run_id").asText());
             assertEquals(FetchFleetCli.EXIT_INCOMPLETE, status.exitCode(), status.err());
             assertEquals(2, status.summary().get("parts_written").asInt());
             assertEquals(3, status.summary().get("parts_expected").asInt());
@@ -180,7 +164,7 @@ class LocalRunEndToEndTest {
                     """.formatted(api.baseUrl()));
             Path bronze = dir.resolve("bronze");
 
-            Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "3");
+            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--workers", "3");
 
             assertEquals(0, result.exitCode(), result.err());
             JsonNode summary = result.summary();
@@ -207,7 +191,7 @@ class LocalRunEndToEndTest {
 
     @Test
     void demoRunsAGeneratedJobAgainstItsOwnApiAndSummarizes(@TempDir Path dir) throws Exception {
-        Result result = fetchfleet("demo", "--requests", "60", "--latency-ms", "50", "--chunk-size", "20",
+        Cli.Result result = fetchfleet("demo", "--requests", "60", "--latency-ms", "50", "--chunk-size", "20",
                 "--bronze", dir.resolve("bronze").toString());
 
         assertEquals(0, result.exitCode(), result.err());
