@@ -1,5 +1,6 @@
 package dev.fetchfleet.aws;
 
+import java.time.Duration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -22,13 +23,21 @@ public final class ContinuationQueue {
         return new ContinuationQueue(null, null);
     }
 
-    /** Sends the chunk's message again; false when there is no queue or the send failed (then it is handed back). */
-    public boolean sendAgain(String body) {
+    /** SQS delays a message by 15 minutes at most. */
+    static final Duration MAX_DELAY = Duration.ofMinutes(15);
+
+    /**
+     * Sends the chunk's message again, visible after {@code delay} (what is left of an API's
+     * Retry-After, at most the 15 minutes SQS allows); false when there is no queue or the send failed
+     * (then it is handed back).
+     */
+    public boolean sendAgain(String body, Duration delay) {
         if (queueUrl == null) {
             return false;
         }
+        int delaySeconds = (int) Math.min(MAX_DELAY.toSeconds(), (delay.toMillis() + 999) / 1000);
         try {
-            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).delaySeconds(delaySeconds));
             return true;
         } catch (RuntimeException e) {
             return false;

@@ -116,6 +116,7 @@ public final class Fetcher {
         Map<String, String> resolved = new java.util.HashMap<>();
         List<RequestSpec> sendable = requests.stream().map(r -> SecretReferences.resolve(r, secrets, resolved)).toList();
         List<Future<Chain>> futures = new ArrayList<>(requests.size());
+        List<HostLimiter> hostOf = new ArrayList<>(requests.size());
         // A thread is started only when one of a bounded number of slots frees up: a chunk of 1,000
         // requests then keeps a few hundred threads (and their stacks) alive, not 1,000 parked ones.
         // Twice the in-flight cap, so requests sleeping out a retry do not idle the sockets.
@@ -125,6 +126,7 @@ public final class Fetcher {
                 FetchConfig.PerHost caps = config.capsFor(request.url().getHost(), request.url().getPort());
                 HostLimiter host = hosts.computeIfAbsent(request.host() + "|" + caps,
                         k -> new HostLimiter(caps.maxConcurrency(), caps.requestsPerSecond()));
+                hostOf.add(host);
                 try {
                     slots.acquire();
                 } catch (InterruptedException e) {
@@ -143,6 +145,7 @@ public final class Fetcher {
         }
         List<BronzeRecord> records = new ArrayList<>(requests.size());
         List<RequestSpec> unfinished = new ArrayList<>();
+        Duration retryAfter = Duration.ZERO;
         RuntimeException progressFailure = null;
         for (int i = 0; i < futures.size(); i++) {
             Chain chain;
@@ -161,12 +164,14 @@ public final class Fetcher {
             records.addAll(chain.pages());
             if (!chain.complete()) {
                 unfinished.add(requests.get(i)); // to go on from its cursor on redelivery
+                Duration pause = hostOf.get(i).pauseLeft();
+                retryAfter = pause.compareTo(retryAfter) > 0 ? pause : retryAfter;
             }
         }
         if (progressFailure != null) {
             throw progressFailure;
         }
-        return new FetchReport(records, unfinished);
+        return new FetchReport(records, unfinished, retryAfter);
     }
 
     /** A request's pages (one, unless it paginates), and whether its chain reached its end. */
@@ -258,7 +263,11 @@ public final class Fetcher {
         return null;
     }
 
-    /** Returns null when the deadline passed before the first attempt could start. */
+    /**
+     * Returns null when the deadline came before the request could finish: before its first attempt,
+     * or between retries. Handed back, it is tried again in the next invocation (a page of a chain as
+     * well, so that a retry at the deadline does not end a long chain), never turned into an error.
+     */
     private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
                                   Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
         Instant firstStart = null;
@@ -266,9 +275,7 @@ public final class Fetcher {
         String lastError = null;
         for (int attempt = 1; ; attempt++) {
             if (clock.instant().isAfter(startDeadline)) {
-                return firstStart == null ? null
-                        : failed(run, request, firstStart, elapsedMillis(startNanos), attempt - 1,
-                        "stopped retrying at the worker's deadline; last error: " + lastError);
+                return null;
             }
             HttpResponse<LimitedBody> response = null;
             inFlight.acquire();
@@ -311,9 +318,9 @@ public final class Fetcher {
                 }
             }
             if (clock.instant().plus(wait).isAfter(startDeadline)) {
-                // A long Retry-After (or backoff) must not keep the worker past its deadline, where it is cut off.
-                return failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
-                        "stopped retrying at the worker's deadline; last error: " + lastError);
+                // A long Retry-After (or backoff) must not keep the worker past its deadline, where it
+                // is cut off: the next invocation retries it, after the host's pause.
+                return null;
             }
             Thread.sleep(wait);
         }

@@ -1,5 +1,7 @@
 package dev.fetchfleet.fetch;
 
+import java.time.Duration;
+
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -85,6 +87,12 @@ final class HostLimiter {
         if (pausedUntilNanos == Long.MIN_VALUE || pausedUntilNanos < until) {
             pausedUntilNanos = until;
         }
+    }
+
+    /** How much of a Retry-After pause is left: a request handed back for it must not be tried before then. */
+    synchronized Duration pauseLeft() {
+        long left = pausedUntilNanos == Long.MIN_VALUE ? 0 : pausedUntilNanos - System.nanoTime();
+        return Duration.ofNanos(Math.max(0, left));
     }
 
     /** 0 when a request may start now (it is then counted as started), else how long to wait before asking again. */

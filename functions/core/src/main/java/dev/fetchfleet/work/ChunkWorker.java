@@ -93,7 +93,7 @@ public final class ChunkWorker {
                         + report.unfinished().size() + " of " + chunk.requests().size()
                         + " requests unfinished at the worker's deadline (" + chains + " of them paginated, to go on from their next page); "
                         + (earlier.records().size() + report.records().size()) + " records kept in the checkpoint",
-                        !report.records().isEmpty());
+                        !report.records().isEmpty(), report.retryAfter());
             }
             segmentsWritten = checkpoint.wroteSegments();
         } catch (InterruptedException e) {

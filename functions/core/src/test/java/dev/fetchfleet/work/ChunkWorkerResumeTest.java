@@ -53,6 +53,8 @@ class ChunkWorkerResumeTest {
 
     private final ObjectMapper mapper = Json.newMapper();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    /** Pages ("chain#page") answered 429 with Retry-After: 2 the first time they are asked for. */
+    private final java.util.Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
     private HttpServer api;
 
     @TempDir
@@ -67,7 +69,13 @@ class ChunkWorkerResumeTest {
             String chain = exchange.getRequestURI().getPath().substring("/feed/".length());
             String query = exchange.getRequestURI().getRawQuery();
             int cursor = query == null ? 0 : Integer.parseInt(query.replaceAll(".*cursor=(\\d+).*", "$1"));
-            asked.computeIfAbsent(chain + "#" + cursor, k -> new AtomicInteger()).incrementAndGet();
+            int ask = asked.computeIfAbsent(chain + "#" + cursor, k -> new AtomicInteger()).incrementAndGet();
+            if (ask == 1 && throttledOnce.contains(chain + "#" + cursor)) {
+                exchange.getResponseHeaders().add("Retry-After", "2");
+                exchange.sendResponseHeaders(429, -1);
+                exchange.close();
+                return;
+            }
             sleep(20);
             String next = cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
             respond(exchange, "{\"items\":[\"" + chain + "-" + cursor + "\"],\"meta\":{\"next_cursor\":" + next + "}}");
@@ -118,6 +126,30 @@ class ChunkWorkerResumeTest {
         assertEquals(2 * PAGES, asked.size());
         assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "checkpoints removed with the part written");
         assertTrue(done.runCompleted().isPresent(), "the run's only part completes it");
+    }
+
+    @Test
+    void aPageWhoseRetryAfterOutlastsTheInvocationIsAskedForAgainInTheNextNotRecordedAsAnError() throws Exception {
+        throttledOnce.add("a#5");
+        BronzeStore store = new LocalBronzeStore(root);
+        String message = chunkMessage(store, List.of("a"), 0);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        ChunkIncompleteException cut = assertThrows(ChunkIncompleteException.class,
+                () -> worker.process(message, Instant.now().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600)));
+        assertTrue(cut.progressed());
+        assertTrue(cut.retryAfter().toMillis() > 1_000 && cut.retryAfter().toMillis() <= 2_000,
+                "the continuation waits out the API's Retry-After: " + cut.retryAfter());
+
+        Thread.sleep(cut.retryAfter().toMillis()); // what the continuation message's delay does
+        worker.process(message, Instant.now().plusSeconds(300));
+
+        List<BronzeRecord> part = new BronzeWriter(store, mapper, Clock.systemUTC()).readPart(RUN.partKey(0));
+        assertEquals(PAGES, part.size(), "the chain went on past the throttled page");
+        assertEquals(200, part.get(5).status());
+        assertTrue(part.stream().allMatch(r -> r.error() == null), "no page ended as an error");
+        assertEquals(2, asked.get("a#5").get());
+        assertTrue(asked.entrySet().stream().filter(e -> !e.getKey().equals("a#5")).allMatch(e -> e.getValue().get() == 1));
     }
 
     @Test

@@ -119,10 +119,10 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                             entry("requests", result.requests()), entry("status_counts", result.statusCounts()),
                             entry("duration_ms", result.durationMs()), entry("run_completed", result.runCompleted().isPresent()));
                 } catch (RuntimeException e) {
-                    if (e instanceof ChunkIncompleteException cut && cut.progressed() && continuations.sendAgain(message.getBody())) {
+                    if (e instanceof ChunkIncompleteException cut && cut.progressed() && continuations.sendAgain(message.getBody(), cut.retryAfter())) {
                         metrics.chunkContinued();
                         LOG.info("chunk cut by the deadline goes on in a new message", entry("message_id", message.getMessageId()),
-                                entry("progress", e.getMessage()));
+                                entry("progress", e.getMessage()), entry("delay_seconds", cut.retryAfter().toSeconds()));
                         continue; // its checkpoint holds what was fetched; this message is done with
                     }
                     metrics.chunkFailed();
