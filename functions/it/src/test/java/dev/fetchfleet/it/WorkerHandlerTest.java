@@ -11,9 +11,14 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
+import dev.fetchfleet.work.ChunkWorker;
+import dev.fetchfleet.worker.WorkerHandler;
+import dev.fetchfleet.worker.WorkerMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,6 +100,36 @@ class WorkerHandlerTest {
             assertEquals(messages.getFirst().messageId(), response.getBatchItemFailures().getFirst().getItemIdentifier());
             assertEquals(false, fleet.store.exists(run.partKey(0)));
             assertEquals(0, api.calls.size(), "no request went out");
+        }
+    }
+
+    @Test
+    void aMetricsFlushThatFailsDoesNotFailChunksAlreadyWritten() throws Exception {
+        try (SlowApi api = new SlowApi(10)) {
+            Fleet fleet = Fleet.onLocalServers();
+            RunRef run = runOf(fleet, fleet.dispatch(job(api, 10, 10, 10)));
+            WorkerMetrics failingFlush = new WorkerMetrics() {
+                @Override
+                public void chunkDone(dev.fetchfleet.work.ChunkResult result) {}
+
+                @Override
+                public void chunkFailed() {}
+
+                @Override
+                public void chunkContinued() {}
+
+                @Override
+                public void flush() {
+                    throw new IllegalArgumentException("Namespace must be specified before flushing metrics");
+                }
+            };
+            WorkerHandler worker = new WorkerHandler(ChunkWorker.create(fleet.mapper, fleet.store,
+                    Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC()), failingFlush, Clock.systemUTC());
+
+            SQSBatchResponse response = worker.handleRequest(Fleet.sqsEvent(fleet.receiveAll()), new TestContext("fetchfleet-worker", 300_000));
+
+            assertEquals(List.of(), response.getBatchItemFailures());
+            assertTrue(fleet.store.exists(run.successKey()));
         }
     }
 

@@ -130,16 +130,22 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     if (deadLetters.isLastDelivery(receives) && deadLetters.park(message.getBody(), String.valueOf(e), receives)) {
                         LOG.error("chunk failed on its last delivery; parked in the dead-letter queue with its error",
                                 entry("message_id", message.getMessageId()), entry("receive_count", receives),
-                                entry("error", String.valueOf(e)));
+                                entry("failure", String.valueOf(e)));
                         continue; // parked: deleting it from the chunk queue is what we want
                     }
                     LOG.error("chunk failed; handed back to the queue", entry("message_id", message.getMessageId()),
-                            entry("receive_count", receives), entry("error", String.valueOf(e)));
+                            entry("receive_count", receives), entry("failure", String.valueOf(e)));
                     failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
                 }
             }
         } finally {
-            metrics.flush();
+            try {
+                metrics.flush();
+            } catch (RuntimeException e) {
+                // Metrics are for watching; a flush that fails (no namespace configured, say) must not
+                // turn chunks already written into a failed invocation that SQS delivers again.
+                LOG.warn("metrics not flushed", entry("failure", String.valueOf(e)));
+            }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }

@@ -1,0 +1,233 @@
+package dev.fetchfleet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.bronze.RunRef;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Both handlers run the way Lambda runs them: their shaded jars in a task root's lib/, loaded by AWS's
+ * Java runtime interface client in a JVM of their own, which takes events from a Runtime API on loopback
+ * and serializes the results itself. What the in-process handler tests cannot show: the jar is
+ * complete, the handler string resolves, Lambda's serializer reads the events and writes
+ * {@code SQSBatchResponse} as the SQS trigger expects.
+ */
+class LambdaRuntimeTest {
+
+    private static final ObjectMapper MAPPER = Json.newMapper();
+
+    @Test
+    void theDispatcherAndWorkerJarsRunUnderLambdasRuntimeClientFromScheduleToSuccess(@TempDir Path dir) throws Exception {
+        SqsClient sqs = LocalServers.sqs().client();
+        String queue = sqs.createQueue(b -> b.queueName("ric-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+        Path bronze = dir.resolve("bronze");
+        Map<String, String> env = Map.of("BRONZE_ROOT", bronze.toString(), "CHUNK_QUEUE_URL", queue,
+                "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString());
+
+        try (SlowApi api = new SlowApi(10);
+             Function dispatcher = Function.start(dir, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env);
+             Function worker = Function.start(dir, "worker", "dev.fetchfleet.worker.WorkerHandler::handleRequest", env)) {
+            ObjectNode schedule = (ObjectNode) MAPPER.readTree(Repo.file("events/schedule-event.json").toFile());
+            ObjectNode job = (ObjectNode) schedule.get("detail");
+            job.put("chunkSize", 10);
+            ((ObjectNode) job.get("template")).put("url", api.base() + "/items/{id}");
+            ((ObjectNode) job.get("template").get("values").get("id")).put("to", 25);
+
+            LambdaRuntimeApi.Answer dispatched = dispatcher.invoke(MAPPER.writeValueAsString(schedule));
+
+            assertFalse(dispatched.error(), dispatched.body() + "\n" + dispatcher.log());
+            JsonNode answer = MAPPER.readTree(dispatched.body());
+            assertEquals(3, answer.get("chunks").asInt(), dispatched.body());
+            RunRef run = new RunRef(answer.get("source").asText(), answer.get("ingestDate").asText(), answer.get("runId").asText());
+
+            List<Message> chunks = new ArrayList<>();
+            while (chunks.size() < 3) {
+                chunks.addAll(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(2)).messages());
+            }
+            for (Message chunk : chunks) {
+                LambdaRuntimeApi.Answer done = worker.invoke(sqsEvent(List.of(chunk.messageId()), List.of(chunk.body())));
+                assertFalse(done.error(), done.body() + "\n" + worker.log());
+                assertEquals(MAPPER.readTree("{\"batchItemFailures\": []}"), MAPPER.readTree(done.body()));
+            }
+            LambdaRuntimeApi.Answer poisoned = worker.invoke(sqsEvent(List.of("poison-1"), List.of("{\"not\": \"a chunk\"}")));
+            assertEquals(MAPPER.readTree("{\"batchItemFailures\": [{\"itemIdentifier\": \"poison-1\"}]}"),
+                    MAPPER.readTree(poisoned.body()), "the SQS trigger reads this shape to hand back only that message");
+            JsonNode failureLine = worker.logLines().stream()
+                    .filter(line -> line.path("message").asText().startsWith("chunk failed")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no failure logged:\n" + worker.logOrEmpty()));
+            assertTrue(failureLine.path("failure").asText().contains("not a FetchFleet chunk message"), failureLine.toString());
+            assertEquals("fetchfleet-worker", failureLine.path("function_name").asText(), "Powertools read the runtime's context");
+
+            BronzeWriter written = new BronzeWriter(new LocalBronzeStore(bronze), MAPPER, Clock.systemUTC());
+            Map<String, Integer> statusById = new HashMap<>();
+            for (String part : written.partKeys(run)) {
+                for (BronzeRecord record : written.readPart(part)) {
+                    statusById.put(record.url(), record.status());
+                }
+            }
+            assertEquals(25, statusById.size());
+            for (int n = 1; n <= 25; n++) {
+                assertEquals(SlowApi.expectedStatus(n), statusById.get(api.base() + "/items/" + n), "item " + n);
+            }
+            assertTrue(written.readSuccess(run).isPresent(), "the last chunk completed the run");
+        }
+    }
+
+    /** The SQS trigger's event, shaped by the sample in events/, with these messages. */
+    private static String sqsEvent(List<String> ids, List<String> bodies) throws IOException {
+        ObjectNode event = (ObjectNode) MAPPER.readTree(Repo.file("events/sqs-chunk-event.json").toFile());
+        ObjectNode template = (ObjectNode) event.get("Records").get(0);
+        ArrayNode records = MAPPER.createArrayNode();
+        for (int i = 0; i < ids.size(); i++) {
+            ObjectNode record = template.deepCopy();
+            record.put("messageId", ids.get(i));
+            record.put("body", bodies.get(i));
+            records.add(record);
+        }
+        event.set("Records", records);
+        return MAPPER.writeValueAsString(event);
+    }
+
+    /** One function: its task root (the shaded jar in lib/), its runtime client process and its Runtime API. */
+    private record Function(LambdaRuntimeApi runtime, Process process, Path logFile) implements AutoCloseable {
+
+        static Function start(Path dir, String module, String handler, Map<String, String> env) throws IOException {
+            Path taskRoot = dir.resolve(module + "-task");
+            Files.createDirectories(taskRoot.resolve("lib"));
+            Path jar = shadedJar(module);
+            Files.copy(jar, taskRoot.resolve("lib").resolve(jar.getFileName()));
+            LambdaRuntimeApi runtime = LambdaRuntimeApi.start(Duration.ofMinutes(1));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java, "-cp", runtimeClasspath(),
+                    "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + nativeClient(taskRoot),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler)
+                    .directory(taskRoot.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(module + ".log").toFile());
+            Map<String, String> environment = builder.environment();
+            environment.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("FETCHFLEET_"));
+            environment.putAll(Map.of(
+                    "AWS_LAMBDA_RUNTIME_API", runtime.address(),
+                    "AWS_LAMBDA_FUNCTION_NAME", "fetchfleet-" + module,
+                    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024",
+                    "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
+                    "AWS_REGION", "us-east-1",
+                    "AWS_ACCESS_KEY_ID", "test",
+                    "AWS_SECRET_ACCESS_KEY", "test",
+                    "AWS_EC2_METADATA_DISABLED", "true",
+                    "AWS_EMF_ENVIRONMENT", "Local",
+                    "POWERTOOLS_SERVICE_NAME", "fetchfleet-" + module));
+            // As template.yaml's Globals set them for both functions.
+            environment.putAll(Map.of("POWERTOOLS_METRICS_NAMESPACE", "FetchFleet", "POWERTOOLS_LOG_LEVEL", "INFO"));
+            environment.putAll(env);
+            return new Function(runtime, builder.start(), dir.resolve(module + ".log"));
+        }
+
+        LambdaRuntimeApi.Answer invoke(String event) throws Exception {
+            try {
+                return runtime.invoke(event);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no answer from the function; its log:\n" + log(), e);
+            }
+        }
+
+        /** The function's JSON log lines (Powertools), skipping whatever else it printed. */
+        List<JsonNode> logLines() throws IOException {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : log().lines().toList()) {
+                if (line.startsWith("{")) {
+                    try {
+                        lines.add(MAPPER.readTree(line));
+                    } catch (IOException notJson) {
+                        // a line that only starts like JSON
+                    }
+                }
+            }
+            return lines;
+        }
+
+        String logOrEmpty() {
+            try {
+                return log();
+            } catch (IOException e) {
+                return "(log unreadable: " + e + ")";
+            }
+        }
+
+        String log() throws IOException {
+            return Files.exists(logFile) ? Files.readString(logFile) : "(no log)";
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            runtime.close();
+        }
+    }
+
+    /** The jar the Makefile's build-<Function> target puts in the artifact's lib/. */
+    private static Path shadedJar(String module) throws IOException {
+        try (Stream<Path> files = Files.list(Repo.file("functions/" + module + "/target"))) {
+            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).toList();
+            assertEquals(1, jars.size(), "one shaded jar of " + module + " (built by `package`): " + jars);
+            return jars.getFirst();
+        }
+    }
+
+    /**
+     * The runtime client's native library, unpacked for this function alone: left to itself the client
+     * unpacks it to one fixed path in /tmp, and two functions starting together then overwrite the
+     * library one of them is loading (a SIGBUS in the loader).
+     */
+    private static Path nativeClient(Path taskRoot) throws IOException {
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+        Path target = taskRoot.resolve(".jni").resolve("libaws-lambda-jni.so");
+        Files.createDirectories(target.getParent());
+        try (Stream<Path> jars = Files.list(Repo.file("functions/it/target/lambda-runtime"));
+             ZipFile ric = new ZipFile(jars
+                     .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
+                     .findFirst().orElseThrow().toFile())) {
+            ZipEntry library = ric.getEntry("jni/libaws-lambda-jni.linux-" + arch + ".so");
+            try (InputStream in = ric.getInputStream(library)) {
+                Files.copy(in, target);
+            }
+        }
+        return target;
+    }
+
+    /** Lambda's Java runtime libraries (target/lambda-runtime, copied by the build), as in /var/runtime/lib. */
+    private static String runtimeClasspath() throws IOException {
+        try (Stream<Path> jars = Files.list(Repo.file("functions/it/target/lambda-runtime"))) {
+            return String.join(File.pathSeparator, jars.map(Path::toString).sorted().toList());
+        }
+    }
+}
