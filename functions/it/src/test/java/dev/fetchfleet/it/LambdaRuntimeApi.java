@@ -2,8 +2,8 @@ package dev.fetchfleet.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fetchfleet.local.HttpJson;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -78,18 +78,18 @@ final class LambdaRuntimeApi implements AutoCloseable {
                 exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                         "arn:aws:lambda:us-east-1:000000000000:function:fetchfleet-test");
                 exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0");
-                respond(exchange, 200, next.event());
+                HttpJson.send(exchange, 200, next.event());
             } else if (path.startsWith("invocation/") && path.endsWith("/response")) {
                 complete(path, new Answer(false, body));
-                respond(exchange, 202, "{\"status\":\"OK\"}");
+                HttpJson.send(exchange, 202, "{\"status\":\"OK\"}");
             } else if (path.startsWith("invocation/") && path.endsWith("/error")) {
                 complete(path, new Answer(true, body));
-                respond(exchange, 202, "{\"status\":\"OK\"}");
+                HttpJson.send(exchange, 202, "{\"status\":\"OK\"}");
             } else if (path.equals("init/error")) {
                 initError.complete(new Answer(true, body));
-                respond(exchange, 202, "{\"status\":\"OK\"}");
+                HttpJson.send(exchange, 202, "{\"status\":\"OK\"}");
             } else {
-                respond(exchange, 404, "{\"errorMessage\":\"no such path: " + path + "\"}");
+                HttpJson.send(exchange, 404, "{\"errorMessage\":\"no such path: " + path + "\"}");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,15 +101,6 @@ final class LambdaRuntimeApi implements AutoCloseable {
         CompletableFuture<Answer> waiting = answers.remove(requestId);
         if (waiting != null) {
             waiting.complete(answer);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 

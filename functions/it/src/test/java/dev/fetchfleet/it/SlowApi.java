@@ -2,12 +2,11 @@ package dev.fetchfleet.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fetchfleet.local.HttpJson;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,24 +45,15 @@ final class SlowApi implements AutoCloseable {
             Thread.sleep(delayMillis);
             int n = Integer.parseInt(id);
             if (n % 10 == 3) {
-                respond(exchange, 404, "{\"error\":\"no item " + id + "\"}");
+                HttpJson.send(exchange, 404, "{\"error\":\"no item " + id + "\"}");
             } else if (n % 10 == 7 && call == 1) {
                 exchange.getResponseHeaders().add("Retry-After", "0");
-                respond(exchange, 429, "{\"error\":\"slow down\"}");
+                HttpJson.send(exchange, 429, "{\"error\":\"slow down\"}");
             } else {
-                respond(exchange, 200, "{\"id\":" + id + ",\"call\":" + call + "}");
+                HttpJson.send(exchange, 200, "{\"id\":" + id + ",\"call\":" + call + "}");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 

@@ -12,11 +12,11 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.local.HttpJson;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.ParameterSecrets;
 import dev.fetchfleet.worker.WorkerHandler;
 import dev.fetchfleet.worker.WorkerMetrics;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -60,14 +60,9 @@ class WorkerSecretsTest {
                 String key = exchange.getRequestHeaders().getFirst("X-Api-Key");
                 seen.add(auth + "|" + key);
                 boolean ok = ("Bearer " + TOKEN).equals(auth) && API_KEY.equals(key);
-                byte[] body = (ok ? "{\"ok\":true}" : "{\"ok\":false}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
                 // An API that sets a cookie from the credential: its value must not reach bronze either.
                 exchange.getResponseHeaders().add("Set-Cookie", "session=" + TOKEN);
-                exchange.sendResponseHeaders(ok ? 200 : 401, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+                HttpJson.send(exchange, ok ? 200 : 401, ok ? "{\"ok\":true}" : "{\"ok\":false}");
             }
         });
         api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

@@ -3,11 +3,9 @@ package dev.fetchfleet.local;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,7 +105,7 @@ public final class DemoApi implements AutoCloseable {
     /** What a benchmark in another process reads: counts and peaks, as JSON. */
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
-            send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
+            HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
                     + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + "}");
         }
     }
@@ -149,7 +147,7 @@ public final class DemoApi implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            send(exchange, answer.status(), answer.json());
+            HttpJson.send(exchange, answer.status(), answer.json());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -165,15 +163,6 @@ public final class DemoApi implements AutoCloseable {
         mixed *= 0xBF58476D1CE4E5B9L;
         mixed ^= mixed >>> 32;
         return (mixed >>> 11) * 0x1.0p-53 < options.failureRate();
-    }
-
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

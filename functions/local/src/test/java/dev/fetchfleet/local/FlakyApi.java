@@ -3,11 +3,9 @@ package dev.fetchfleet.local;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -67,28 +65,19 @@ final class FlakyApi implements AutoCloseable {
             int call = calls.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
             Thread.sleep(latencyMillis);
             if (n % 100 == 99) {
-                respond(exchange, 503, "{\"error\":\"down\"}");
+                HttpJson.send(exchange, 503, "{\"error\":\"down\"}");
             } else if (n % 10 == 3) {
-                respond(exchange, 404, "{\"error\":\"not found\"}");
+                HttpJson.send(exchange, 404, "{\"error\":\"not found\"}");
             } else if (n % 10 == 7 && call == 1) {
                 exchange.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds));
-                respond(exchange, 429, "{\"error\":\"slow down\"}");
+                HttpJson.send(exchange, 429, "{\"error\":\"slow down\"}");
             } else if (n % 10 == 5 && call == 1) {
-                respond(exchange, 500, "{\"error\":\"oops\"}");
+                HttpJson.send(exchange, 500, "{\"error\":\"oops\"}");
             } else {
-                respond(exchange, 200, "{\"n\":" + n + "}");
+                HttpJson.send(exchange, 200, "{\"n\":" + n + "}");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -46,12 +45,7 @@ class IncrementalRunTest {
                 String body = items.entrySet().stream().filter(e -> e.getValue().compareTo(since) > 0)
                         .map(e -> "{\"id\":\"" + e.getKey() + "\",\"updated_at\":\"" + e.getValue() + "\"}")
                         .collect(Collectors.joining(",", "{\"items\":[", "]}"));
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, bytes.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
+                HttpJson.send(exchange, 200, body);
             }
         });
         api.start();

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fetchfleet.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +66,7 @@ class LocalChainResumeTest {
                 }
                 Thread.sleep(3); // at most ~650 pages in an invocation's 2 s of starts: the chain must cross invocations
                 String next = cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
-                respond(exchange, "{\"items\":[{\"n\":" + cursor + "}],\"meta\":{\"next_cursor\":" + next + "}}");
+                HttpJson.send(exchange, 200, "{\"items\":[{\"n\":" + cursor + "}],\"meta\":{\"next_cursor\":" + next + "}}");
                 answered.incrementAndGet(cursor);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -126,15 +124,6 @@ class LocalChainResumeTest {
         } finally {
             release.countDown();
             api.stop(0);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 
