@@ -1,7 +1,6 @@
 package dev.fetchfleet.bronze;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -24,13 +25,11 @@ public final class BronzeWriter {
 
     private final BronzeStore store;
     private final ObjectMapper mapper;
-    private final ObjectWriter lineWriter;
     private final Clock clock;
 
     public BronzeWriter(BronzeStore store, ObjectMapper mapper, Clock clock) {
         this.store = store;
         this.mapper = mapper;
-        this.lineWriter = mapper.writerFor(BronzeRecord.class);
         this.clock = clock;
     }
 
@@ -50,8 +49,8 @@ public final class BronzeWriter {
     }
 
     /** The chunks of a run that have checkpoint segments: unfinished, or finished by a worker that died before cleaning up. */
-    public java.util.SortedSet<Integer> chunksWithCheckpoints(RunRef run) {
-        java.util.SortedSet<Integer> chunks = new java.util.TreeSet<>();
+    public SortedSet<Integer> chunksWithCheckpoints(RunRef run) {
+        SortedSet<Integer> chunks = new TreeSet<>();
         String prefix = run.checkpointsPrefix();
         for (String key : store.list(prefix)) {
             String rest = key.substring(prefix.length());
@@ -92,7 +91,7 @@ public final class BronzeWriter {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, values.size() * 512));
         try (OutputStream out = gzipped ? new GZIPOutputStream(bytes, 64 * 1024) : bytes) {
             for (Object value : values) {
-                out.write(value instanceof BronzeRecord ? lineWriter.writeValueAsBytes(value) : mapper.writeValueAsBytes(value));
+                out.write(mapper.writeValueAsBytes(value));
                 out.write('\n');
             }
         } catch (IOException e) {

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,7 @@ class ChunkWorkerResumeTest {
     private final ObjectMapper mapper = Json.newMapper();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     /** Pages ("chain#page") answered 429 with Retry-After: 2 the first time they are asked for. */
-    private final java.util.Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
+    private final Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
     private HttpServer api;
 
     @TempDir

@@ -18,6 +18,7 @@ import dev.fetchfleet.worker.WorkerHandler;
 import dev.fetchfleet.worker.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class DeliveryTest {
      */
     private static Map<String, Integer> keptAtCut(Fleet fleet, RunRef run, SlowApi api) {
         BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
-        Map<String, Integer> kept = new java.util.HashMap<>();
+        Map<String, Integer> kept = new HashMap<>();
         for (String segment : fleet.store.list(run.checkpointPrefix(0))) {
             for (JsonNode entry : bronze.readLines(segment, JsonNode.class)) {
                 String item = entry.get("record").get("url").asText().replaceAll(".*/", "");

@@ -302,9 +302,7 @@ public final class FetchFleetCli {
             spec.commandLine().getErr().printf("%d chains x %d pages at %d ms: %.2f s against a bound of %.2f s (ratio %.3f), "
                     + "%d records, at most %d in flight%n", r.chains(), r.pages(), r.latencyMs(), r.runSeconds(), r.boundSeconds(),
                     r.ratio(), r.records(), r.peakConcurrency());
-            spec.commandLine().getErr().flush();
-            spec.commandLine().getOut().println(mapper.writeValueAsString(r));
-            spec.commandLine().getOut().flush();
+            printJson(spec, mapper, r);
             return r.complete() ? 0 : EXIT_INCOMPLETE;
         }
     }
@@ -329,8 +327,7 @@ public final class FetchFleetCli {
         @Override
         public Integer call() throws Exception {
             ObjectMapper mapper = Json.newMapper();
-            spec.commandLine().getOut().println(mapper.writeValueAsString(BenchCell.run(kind, threads, requests, api, mapper)));
-            spec.commandLine().getOut().flush();
+            printJson(spec, mapper, BenchCell.run(kind, threads, requests, api, mapper));
             return 0;
         }
     }
@@ -367,9 +364,7 @@ public final class FetchFleetCli {
                     result.requests(), result.latencyMs(), result.concurrencyCap(), result.rateCap(), result.workers(),
                     result.runSeconds(), result.boundSeconds(), result.ratio(), result.peakConcurrency(), result.peakRate(),
                     result.heapPeakMib(), result.heapPerInFlightKib(), result.rssPeakMib());
-            err.flush();
-            spec.commandLine().getOut().println(mapper.writeValueAsString(result));
-            spec.commandLine().getOut().flush();
+            printJson(spec, mapper, result);
             return result.complete() ? 0 : EXIT_INCOMPLETE;
         }
     }
@@ -425,9 +420,7 @@ public final class FetchFleetCli {
                 err.printf("planned %.1f s at dispatch%s%n", s.estimatedWallSeconds(),
                         s.actualWallSeconds() == null ? "" : String.format(java.util.Locale.ROOT, "; took %.1f s", s.actualWallSeconds()));
             }
-            err.flush();
-            spec.commandLine().getOut().println(mapper.writeValueAsString(s));
-            spec.commandLine().getOut().flush();
+            printJson(spec, mapper, s);
             return s.complete() ? 0 : EXIT_INCOMPLETE;
         }
     }
@@ -512,9 +505,7 @@ public final class FetchFleetCli {
             estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
                     human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
             err.println("prices: AWS list prices of " + estimate.pricesAsOf());
-            err.flush();
-            spec.commandLine().getOut().println(mapper.writeValueAsString(estimate));
-            spec.commandLine().getOut().flush();
+            printJson(spec, mapper, estimate);
             return 0;
         }
 
@@ -543,5 +534,12 @@ public final class FetchFleetCli {
             }
             return String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600);
         }
+    }
+
+    /** The command's result as the last line on stdout, one line of JSON, after its human lines on stderr. */
+    private static void printJson(CommandLine.Model.CommandSpec spec, ObjectMapper mapper, Object value) throws IOException {
+        spec.commandLine().getErr().flush();
+        spec.commandLine().getOut().println(mapper.writeValueAsString(value));
+        spec.commandLine().getOut().flush();
     }
 }
