@@ -157,8 +157,9 @@ public final class LocalFleet {
                     new LocalLambdaContext("fetchfleet-dispatcher", Duration.ofMinutes(15), 1024));
             JsonNode result = mapper.readTree(out.toByteArray());
             RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
-            progress.printf("dispatched run %s: %d requests in %d chunks -> %s%n", run.runId(),
-                    result.get("requests").asInt(), result.get("chunks").asInt(), result.get("bronze").asText());
+            progress.printf("dispatched run %s: %d requests in %d chunks, %d fetching at once -> %s%n", run.runId(),
+                    result.get("requests").asInt(), result.get("chunks").asInt(), result.path("lanes").asInt(1),
+                    result.get("bronze").asText());
             if (result.path("chunksAlreadyDone").asInt() > 0) {
                 progress.printf("resuming: %d chunks already written are not fetched again; %d sent%n",
                         result.get("chunksAlreadyDone").asInt(), result.get("chunksSent").asInt());
