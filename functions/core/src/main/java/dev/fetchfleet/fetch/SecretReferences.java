@@ -39,7 +39,7 @@ public final class SecretReferences {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach((name, value) -> headers.put(name, resolve(value, store, cache)));
-        return new RequestSpec(request.id(), request.method(), request.url(), headers, request.body());
+        return request.withHeaders(headers);
     }
 
     private static String resolve(String text, Store store, Map<String, String> cache) {
