@@ -56,6 +56,8 @@ class ChunkWorkerResumeTest {
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     /** Pages ("chain#page") answered 429 with Retry-After: 2 the first time they are asked for. */
     private final Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
+    /** Pages ("chain#page") whose next cursor is an object, not a value: a next link that cannot be followed. */
+    private final Set<String> malformedAt = ConcurrentHashMap.newKeySet();
     private HttpServer api;
 
     @TempDir
@@ -78,7 +80,8 @@ class ChunkWorkerResumeTest {
                 return;
             }
             sleep(20);
-            String next = cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
+            String next = malformedAt.contains(chain + "#" + cursor) ? "{\"at\":" + (cursor + 1) + "}"
+                    : cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
             respond(exchange, "{\"items\":[\"" + chain + "-" + cursor + "\"],\"meta\":{\"next_cursor\":" + next + "}}");
         });
         api.createContext("/items/", exchange -> respond(exchange, "{\"ok\":true}"));
@@ -127,6 +130,43 @@ class ChunkWorkerResumeTest {
         assertEquals(2 * PAGES, asked.size());
         assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "checkpoints removed with the part written");
         assertTrue(done.runCompleted().isPresent(), "the run's only part completes it");
+    }
+
+    @Test
+    void aMalformedNextLinkAfterTheDeadlineCutTheChainEndsItOnThatPageWithEveryPageOnce() throws Exception {
+        int bad = 100;
+        malformedAt.add("a#" + bad);
+        BronzeStore store = new LocalBronzeStore(root);
+        String message = chunkMessage(store, List.of("a"), 1);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        int invocations = 0;
+        ChunkResult done = null;
+        while (done == null) {
+            invocations++;
+            assertTrue(invocations < 40, "the chain makes progress in every invocation");
+            try {
+                done = worker.process(message, Instant.now().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+            } catch (ChunkIncompleteException cut) {
+                assertTrue(cut.progressed(), cut.getMessage());
+            }
+        }
+
+        assertTrue(invocations >= 2, "the malformed link came after at least one resume, in invocation " + invocations);
+        List<BronzeRecord> part = new BronzeWriter(store, mapper, Clock.systemUTC()).readPart(RUN.partKey(0));
+        List<BronzeRecord> chain = part.stream().filter(r -> r.requestId().equals("a")).toList();
+        assertEquals(bad + 1, chain.size(), "pages 0 to " + bad + ", each once");
+        for (int page = 0; page <= bad; page++) {
+            BronzeRecord record = chain.get(page);
+            assertEquals(page, record.page());
+            assertEquals(200, record.status());
+            assertEquals("a-" + page, record.body().get("items").get(0).asText(), "page " + page + " keeps its body");
+            assertEquals(1, asked.get("a#" + page).get(), "page " + page + " asked for once");
+        }
+        assertTrue(chain.get(bad).error().contains("is an object, not a value"), chain.get(bad).error());
+        assertEquals(bad + 1, asked.keySet().stream().filter(k -> k.startsWith("a#")).count(), "nothing asked past the bad link");
+        assertEquals(1, part.stream().filter(r -> r.requestId().equals("flat-0")).count());
+        assertEquals(List.of(), store.list(RUN.checkpointsPrefix()));
     }
 
     @Test
