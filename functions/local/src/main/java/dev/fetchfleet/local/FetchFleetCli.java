@@ -416,6 +416,10 @@ public final class FetchFleetCli {
                     s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
                     s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
                     s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+            if (s.stateMove() != null) {
+                err.printf("%d failed requests; source state %s%n", s.failedRequests(),
+                        s.stateMove().advanced() ? "moved (" + s.stateMove().reason() + ")" : s.stateMove().reason());
+            }
             if (s.estimatedWallSeconds() != null) {
                 err.printf("planned %.1f s at dispatch%s%n", s.estimatedWallSeconds(),
                         s.actualWallSeconds() == null ? "" : String.format(java.util.Locale.ROOT, "; took %.1f s", s.actualWallSeconds()));
