@@ -49,7 +49,13 @@ public final class SecretReferences {
             String kind = matcher.group(1);
             String name = matcher.group(2).strip();
             String value = cache.computeIfAbsent(kind + ":" + name, k -> {
-                String v = store.value(kind, name);
+                String v;
+                try {
+                    v = store.value(kind, name);
+                } catch (RuntimeException e) {
+                    // Which reference failed, beside why: a chunk parked in the DLQ says what to fix.
+                    throw new IllegalStateException("secret {{" + kind + ":" + name + "}} could not be read: " + e.getMessage(), e);
+                }
                 if (v == null) {
                     throw new IllegalStateException("secret {{" + kind + ":" + name + "}} has no value");
                 }
