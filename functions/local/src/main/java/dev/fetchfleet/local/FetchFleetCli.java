@@ -110,6 +110,11 @@ public final class FetchFleetCli {
         if (!summary.complete()) {
             err.println("INCOMPLETE: " + summary.problem());
         }
+        // A completed run whose failures held the source's state says so here too, not only in status.
+        dev.fetchfleet.bronze.BronzeWriter bronze = new dev.fetchfleet.bronze.BronzeWriter(store, mapper, Clock.systemUTC());
+        bronze.findRun(summary.source(), summary.runId()).flatMap(bronze::readSuccess).map(dev.fetchfleet.bronze.Success::state)
+                .filter(move -> !move.advanced())
+                .ifPresent(move -> err.println("source state " + move.reason()));
         err.flush();
         try {
             out.println(mapper.writeValueAsString(summary));

@@ -91,6 +91,7 @@ class IncrementalRunTest {
             items.put("d", "2026-05-01T00:00:00Z");
             Cli.Result failed = fetchfleet("run", failing.toString(), "--bronze", bronze);
             assertEquals(0, failed.exitCode(), "every request is in bronze, the failed one with its 503: " + failed.err());
+            assertTrue(failed.err().contains("source state held: 1 of 2 requests failed"), failed.err());
             assertEquals("2026-04-01T00:00:00Z", sinceSeen.getLast());
 
             String failedRun = failed.summary().get("run_id").asText();
