@@ -58,6 +58,7 @@ class ChunkWorkerResumeTest {
     private final Set<String> throttledOnce = ConcurrentHashMap.newKeySet();
     /** Pages ("chain#page") whose next cursor is an object, not a value: a next link that cannot be followed. */
     private final Set<String> malformedAt = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger flatCalls = new AtomicInteger();
     private HttpServer api;
 
     @TempDir
@@ -84,7 +85,10 @@ class ChunkWorkerResumeTest {
                     : cursor + 1 < PAGES ? "\"" + (cursor + 1) + "\"" : "null";
             respond(exchange, "{\"items\":[\"" + chain + "-" + cursor + "\"],\"meta\":{\"next_cursor\":" + next + "}}");
         });
-        api.createContext("/items/", exchange -> respond(exchange, "{\"ok\":true}"));
+        api.createContext("/items/", exchange -> {
+            flatCalls.incrementAndGet();
+            respond(exchange, "{\"ok\":true}");
+        });
         api.start();
     }
 
@@ -97,7 +101,9 @@ class ChunkWorkerResumeTest {
     void aChainCutByTheDeadlineGoesOnFromItsNextPageWithNoPageAskedForTwice() throws Exception {
         BronzeStore store = new LocalBronzeStore(root);
         String message = chunkMessage(store, List.of("a", "b"), 3);
-        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+        // The deadline comes after 40 more pages each time, not after a real 0.6 s of starts.
+        Clock clock = new CallCountClock(this::calls, 40);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
 
         int invocations = 0;
         ChunkResult done = null;
@@ -105,8 +111,8 @@ class ChunkWorkerResumeTest {
             invocations++;
             assertTrue(invocations < 40, "the chain makes progress in every invocation");
             try {
-                // A 1 s request timeout and the 10 s write margin leave 0.6 s of page starts per invocation.
-                done = worker.process(message, Instant.now().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+                // A 1 s request timeout and the 10 s write margin leave 0.6 s of page starts on the worker's clock.
+                done = worker.process(message, clock.instant().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
             } catch (ChunkIncompleteException cut) {
                 assertTrue(cut.progressed(), cut.getMessage());
                 assertTrue(store.list(RUN.checkpointPrefix(0)).size() <= invocations,
@@ -138,7 +144,9 @@ class ChunkWorkerResumeTest {
         malformedAt.add("a#" + bad);
         BronzeStore store = new LocalBronzeStore(root);
         String message = chunkMessage(store, List.of("a"), 1);
-        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+        // The deadline comes after 40 more pages each time, not after a real 0.6 s of starts.
+        Clock clock = new CallCountClock(this::calls, 40);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
 
         int invocations = 0;
         ChunkResult done = null;
@@ -146,7 +154,7 @@ class ChunkWorkerResumeTest {
             invocations++;
             assertTrue(invocations < 40, "the chain makes progress in every invocation");
             try {
-                done = worker.process(message, Instant.now().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+                done = worker.process(message, clock.instant().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
             } catch (ChunkIncompleteException cut) {
                 assertTrue(cut.progressed(), cut.getMessage());
             }
@@ -207,6 +215,11 @@ class ChunkWorkerResumeTest {
         assertTrue(failure.getMessage().contains("checkpoint could not be written"), failure.getMessage());
         assertFalse(store.exists(RUN.partKey(0)), "no part with a chain cut short in it");
         assertEquals(1, asked.size(), "the chain stopped at its first page, waiting for the checkpoint");
+    }
+
+    /** Every call the API has had, pages and flat requests, repeats included. */
+    private int calls() {
+        return asked.values().stream().mapToInt(AtomicInteger::get).sum() + flatCalls.get();
     }
 
     /** A chunk of chains (feed/{name}) and flat requests, with its manifest written as the dispatcher would. */
