@@ -93,6 +93,9 @@ public final class LocalFleet {
     /** Runs a job to the end (or to the run timeout); the job's problems come back as JobValidationException. */
     public RunSummary run(String jobDocument) {
         long startNanos = System.nanoTime();
+        if (secrets == SecretReferences.NONE) {
+            UnresolvedSecrets.refuse(jobDocument, files, mapper);
+        }
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
             String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
