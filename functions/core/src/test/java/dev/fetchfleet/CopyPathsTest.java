@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fetchfleet.bronze.BronzeRecord;
-import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.run.Success;
 import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.lang.reflect.Method;

@@ -2,7 +2,6 @@ package dev.fetchfleet.aws;
 
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.LocalBronzeStore;
-import dev.fetchfleet.bronze.S3BronzeStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Supplier;

@@ -1,5 +1,6 @@
 package dev.fetchfleet.aws;
 
+import dev.fetchfleet.dispatch.ChunkQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * Entries SQS reports as failed are sent again with backoff; what still fails is an exception that
  * names how many were not sent, never a silent drop.
  */
-public final class SqsBatchSender {
+public final class SqsBatchSender implements ChunkQueue {
 
     static final int MAX_ENTRIES = 10;
     static final int MAX_BATCH_BYTES = 256 * 1024;
@@ -38,6 +39,7 @@ public final class SqsBatchSender {
     }
 
     /** Sends every body; returns the number of SendMessageBatch calls made. */
+    @Override
     public int sendAll(List<String> bodies) {
         int calls = 0;
         for (List<Integer> batch : batches(bodies)) {

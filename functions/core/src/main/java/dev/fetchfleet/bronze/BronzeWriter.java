@@ -1,9 +1,6 @@
 package dev.fetchfleet.bronze;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fetchfleet.job.FailureTolerance;
-import dev.fetchfleet.state.StateStore;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,40 +9,35 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes and reads the bronze contract: gzip JSON Lines parts, {@code _manifest.json} and {@code _SUCCESS}. */
+/**
+ * Writes and reads bronze itself: gzip JSON Lines parts, the run-id index and checkpoint listings. It
+ * knows nothing of plans, state or when a run is complete ({@code dev.fetchfleet.run} does).
+ */
 public final class BronzeWriter {
 
     private final BronzeStore store;
     private final ObjectMapper mapper;
-    private final Clock clock;
 
-    public BronzeWriter(BronzeStore store, ObjectMapper mapper, Clock clock) {
+    public BronzeWriter(BronzeStore store, ObjectMapper mapper) {
         this.store = store;
         this.mapper = mapper;
-        this.clock = clock;
     }
 
     public BronzeStore store() {
         return store;
     }
 
-    /** The manifest, and the run-id index that finds it again. */
-    public void writeManifest(Manifest manifest) {
-        store.put(manifest.run().manifestKey(), toJson(manifest));
-        store.put(RunRef.indexKey(manifest.source(), manifest.runId()), toJson(manifest.run()));
+    /** The run-id index entry that finds a run again by its id (written with its manifest). */
+    public void indexRun(RunRef run) {
+        store.put(RunRef.indexKey(run.source(), run.runId()), toJson(run));
     }
 
     /** The run a run id names, if a dispatcher ever wrote its manifest. */
@@ -64,14 +56,6 @@ public final class BronzeWriter {
             }
         }
         return chunks;
-    }
-
-    public Optional<Manifest> readManifest(RunRef run) {
-        return store.get(run.manifestKey()).map(bytes -> fromJson(bytes, Manifest.class));
-    }
-
-    public Optional<Success> readSuccess(RunRef run) {
-        return store.get(run.successKey()).map(bytes -> fromJson(bytes, Success.class));
     }
 
     /** One object per chunk, written whole: a redelivered chunk rewrites the same key. */
@@ -131,76 +115,6 @@ public final class BronzeWriter {
 
     public List<String> partKeys(RunRef run) {
         return store.list(run.prefix() + "part-").stream().filter(k -> k.endsWith(".jsonl.gz")).toList();
-    }
-
-    /**
-     * Writes {@code _SUCCESS} if every part of the run now exists and nobody wrote it yet. Any worker
-     * may call this after its part; the conditional write makes exactly one of them the writer, and only
-     * that one moves the source's state: forward, and only when no more requests failed than the job's
-     * {@code incremental.tolerateFailures} allows, so the next run asks again for what this one missed.
-     */
-    public Optional<Success> completeIfDone(RunRef run) {
-        Manifest manifest = readManifest(run)
-                .orElseThrow(() -> new IllegalStateException("no manifest at " + store.locate(run.manifestKey())));
-        List<String> parts = partKeys(run);
-        if (parts.size() < manifest.chunks() || store.exists(run.successKey())) {
-            return Optional.empty();
-        }
-        Map<String, Long> counts = new TreeMap<>();
-        Set<String> requestIds = new HashSet<>();
-        Set<String> failedIds = new HashSet<>();
-        long noAnswer = 0;
-        long refused = 0;
-        long cut = 0;
-        long records = 0;
-        JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
-        String itemsPath = incremental == null ? null : incremental.path("itemsPath").asText(null);
-        String valuePath = incremental == null ? null : incremental.path("valuePath").asText(null);
-        FailureTolerance tolerance = incremental == null ? FailureTolerance.NONE
-                : FailureTolerance.read(incremental.get("tolerateFailures"), "$.incremental.tolerateFailures", new ArrayList<>());
-        String largest = null;
-        for (String part : parts) {
-            List<BronzeRecord> partRecords = readPart(part);
-            for (BronzeRecord record : partRecords) {
-                counts.merge(record.statusKey(), 1L, Long::sum);
-                requestIds.add(record.requestId());
-                records++;
-                if (record.failed()) {
-                    failedIds.add(record.requestId());
-                    if (record.status() == null) {
-                        noAnswer++;
-                    } else if (record.status() == 429 || record.status() >= 500) {
-                        refused++;
-                    } else {
-                        cut++;
-                    }
-                }
-            }
-            if (itemsPath != null && valuePath != null) {
-                largest = StateStore.larger(largest, StateStore.largest(partRecords, itemsPath, valuePath).orElse(null));
-            }
-        }
-        long failed = failedIds.size();
-        boolean moves = tolerance.allows(failed, requestIds.size());
-        String failures = failed + " of " + requestIds.size() + " requests failed (" + noAnswer + " records without an answer, "
-                + refused + " with a 5xx or 429 after their retries, " + cut + " ending a chain early)";
-        Success.StateMove move = failed == 0
-                ? new Success.StateMove(true, "no request failed")
-                : moves
-                ? new Success.StateMove(true, failures + ", within incremental.tolerateFailures (" + tolerance + ")")
-                : new Success.StateMove(false, "held: " + failures + ", more than incremental.tolerateFailures ("
-                + tolerance + ") allows; the next run starts from the same state");
-        Success success = new Success(run.runId(), run.source(), requestIds.size(), records, manifest.chunks(), counts,
-                manifest.startedAt(), clock.instant(), failed, move);
-        if (!store.putIfAbsent(run.successKey(), toJson(success))) {
-            return Optional.empty();
-        }
-        if (move.advanced()) {
-            new StateStore(store, mapper).advance(run.source(),
-                    incremental == null ? null : incremental.path("name").asText("since"), largest,
-                    manifest.startedAt().toString(), run.runId());
-        }
-        return Optional.of(success);
     }
 
     private byte[] toJson(Object value) {

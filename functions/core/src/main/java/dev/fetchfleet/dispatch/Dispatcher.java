@@ -1,11 +1,12 @@
 package dev.fetchfleet.dispatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
-import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.job.Job;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.JobValidationException;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts a run: validates and expands the job (rejecting it whole before anything is written or sent),
@@ -51,19 +51,21 @@ public final class Dispatcher {
     private final RequestListExpander expander;
     private final BronzeWriter bronze;
     private final ChunkMessages messages;
-    private final SqsBatchSender sender;
+    private final ChunkQueue sender;
     private final Clock clock;
     /** How many chunks the fleet runs at once (the event source's maximum concurrency, the local worker count); 0: unknown. */
     private final int workers;
     private final Prices prices;
     private final ObjectMapper mapper = dev.fetchfleet.Json.newMapper();
+    private final RunFiles files;
+    private final RunCompletion completion;
 
     /**
      * {@code workers}: how many chunks the fleet runs at once, which the API's caps are shared among
      * (0: unknown, so every chunk is taken to run at once).
      */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
-                      SqsBatchSender sender, Clock clock, int workers) {
+                      ChunkQueue sender, Clock clock, int workers) {
         this.parser = parser;
         this.expander = expander;
         this.bronze = bronze;
@@ -71,6 +73,8 @@ public final class Dispatcher {
         this.sender = sender;
         this.clock = clock;
         this.workers = workers;
+        this.files = new RunFiles(bronze.store(), mapper);
+        this.completion = new RunCompletion(bronze.store(), mapper, clock);
         this.prices = Prices.load(dev.fetchfleet.Json.newMapper());
     }
 
@@ -106,7 +110,7 @@ public final class Dispatcher {
         String runId = written.path("runId").isTextual() ? written.get("runId").asText() : null;
         if (runId != null && runId.matches("[A-Za-z0-9_-]{1,64}")) {
             Optional<Map<String, String>> recorded = bronze.findRun(source, runId)
-                    .flatMap(bronze::readManifest).map(Manifest::state).filter(java.util.Objects::nonNull);
+                    .flatMap(files::readManifest).map(Manifest::state).filter(java.util.Objects::nonNull);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
@@ -139,7 +143,7 @@ public final class Dispatcher {
         FleetLayout layout = layout(job, requests);
         List<Chunk> chunks = ChunkPlanner.plan(run, requests, layout, job.fetch());
 
-        bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
+        files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
                 chunks.size(), layout.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()),
                 estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
@@ -154,7 +158,7 @@ public final class Dispatcher {
      * never fetched again, and a run whose parts all exist is only completed.
      */
     private DispatchResult resume(Job job, List<RequestSpec> requests, RunRef run) {
-        Manifest manifest = bronze.readManifest(run).orElseThrow(() ->
+        Manifest manifest = files.readManifest(run).orElseThrow(() ->
                 new IllegalStateException("run " + run.runId() + " is indexed but has no manifest at " + bronze.store().locate(run.manifestKey())));
         FleetLayout layout = manifest.lanes() == null ? layout(job, requests)
                 : new FleetLayout(manifest.chunkSize(), manifest.chunks(), manifest.lanes());
@@ -167,7 +171,7 @@ public final class Dispatcher {
         Set<String> written = new HashSet<>(bronze.partKeys(run));
         List<Chunk> missing = chunks.stream().filter(c -> !written.contains(run.partKey(c.index()))).toList();
         if (missing.isEmpty()) {
-            bronze.completeIfDone(run);
+            completion.completeIfDone(run);
         } else {
             sender.sendAll(missing.stream().map(messages::encode).toList());
         }
@@ -182,21 +186,14 @@ public final class Dispatcher {
     }
 
     /**
-     * A dispatcher with the usual parts: bronze in {@code store}, chunks to {@code queueUrl},
-     * {@code requestsFrom} read through {@code files}.
+     * A dispatcher with the usual parts: bronze in {@code store}, chunks to {@code queue},
+     * {@code requestsFrom} read through {@code files}; {@code workers} as for the constructor.
      */
-    public static Dispatcher create(ObjectMapper mapper, BronzeStore store,
-                                    SqsClient sqs, String queueUrl,
-                                    TextFiles files, Clock clock) {
-        return create(mapper, store, sqs, queueUrl, files, clock, 0);
-    }
-
-    public static Dispatcher create(ObjectMapper mapper, BronzeStore store,
-                                    SqsClient sqs, String queueUrl,
-                                    TextFiles files, Clock clock, int workers) {
+    public static Dispatcher create(ObjectMapper mapper, BronzeStore store, ChunkQueue queue, TextFiles files, Clock clock,
+                                    int workers) {
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
-                new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new SqsBatchSender(sqs, queueUrl), clock, workers);
+                new BronzeWriter(store, mapper), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                queue, clock, workers);
     }
 
     /** The planner's prediction for the manifest, from the job's plan hints and the fleet's size. */

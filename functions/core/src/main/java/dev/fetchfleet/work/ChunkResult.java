@@ -1,7 +1,7 @@
 package dev.fetchfleet.work;
 
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.run.Success;
 import java.util.Map;
 import java.util.Optional;
 

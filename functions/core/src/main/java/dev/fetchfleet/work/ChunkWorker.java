@@ -5,13 +5,14 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
 import dev.fetchfleet.fetch.FetchReport;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
 import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
+import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.run.Success;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,12 +34,14 @@ public final class ChunkWorker {
     private final ChunkMessages messages;
     private final Fetcher fetcher;
     private final BronzeWriter bronze;
+    private final RunCompletion completion;
     private final Clock clock;
 
     public ChunkWorker(ChunkMessages messages, Fetcher fetcher, BronzeWriter bronze, Clock clock) {
         this.messages = messages;
         this.fetcher = fetcher;
         this.bronze = bronze;
+        this.completion = new RunCompletion(bronze.store(), dev.fetchfleet.Json.newMapper(), clock);
         this.clock = clock;
     }
 
@@ -54,7 +57,7 @@ public final class ChunkWorker {
     public static ChunkWorker create(ObjectMapper mapper, BronzeStore store,
                                      HttpClient http, SecretReferences.Store secrets, Clock clock) {
         return new ChunkWorker(new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new Fetcher(http, mapper, clock, secrets), new BronzeWriter(store, mapper, clock), clock);
+                new Fetcher(http, mapper, clock, secrets), new BronzeWriter(store, mapper), clock);
     }
 
     /**
@@ -74,7 +77,7 @@ public final class ChunkWorker {
         if (bronze.store().exists(run.partKey(chunk.index()))) {
             // A delivery that raced the one that wrote the part may have left segments behind.
             CheckpointLog.delete(bronze, run, chunk.index());
-            Optional<Success> completed = bronze.completeIfDone(run);
+            Optional<Success> completed = completion.completeIfDone(run);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
         }
@@ -106,7 +109,7 @@ public final class ChunkWorker {
         if (!earlier.isEmpty() || segmentsWritten) {
             CheckpointLog.delete(bronze, run, chunk.index());
         }
-        Optional<Success> completed = bronze.completeIfDone(run);
+        Optional<Success> completed = completion.completeIfDone(run);
 
         Map<String, Long> counts = new TreeMap<>();
         int responded = 0;

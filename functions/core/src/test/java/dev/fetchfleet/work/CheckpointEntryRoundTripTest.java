@@ -28,7 +28,7 @@ class CheckpointEntryRoundTripTest {
 
     @Test
     void aSegmentGivesBackEveryFieldOfEveryEntryAndWhereItsChainGoesOn(@TempDir Path root) throws Exception {
-        BronzeWriter bronze = new BronzeWriter(new LocalBronzeStore(root), mapper, Clock.systemUTC());
+        BronzeWriter bronze = new BronzeWriter(new LocalBronzeStore(root), mapper);
         BronzeRecord first = new BronzeRecord("run-1", "feed", "chain", "POST", "https://api.example.com/feed?cursor=c1&x=%20y", 200,
                 Map.of("content-type", "application/json", "authorization", "[REDACTED]"),
                 mapper.readTree("{\"items\": [{\"n\": 1, \"at\": \"2026-11-30T00:00:00.5+01:00\"}], \"big\": 12345678901234}"), "json",

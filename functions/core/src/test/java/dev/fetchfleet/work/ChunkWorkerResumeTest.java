@@ -13,9 +13,10 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
-import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.job.Job;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.RequestSource;
@@ -122,7 +123,7 @@ class ChunkWorkerResumeTest {
         }
 
         assertTrue(invocations >= 3, "the chains outlived " + (invocations - 1) + " invocations");
-        BronzeWriter bronze = new BronzeWriter(store, mapper, Clock.systemUTC());
+        BronzeWriter bronze = new BronzeWriter(store, mapper);
         List<BronzeRecord> part = bronze.readPart(RUN.partKey(0));
         assertEquals(2 * PAGES + 3, part.size());
         for (String chain : List.of("a", "b")) {
@@ -161,7 +162,7 @@ class ChunkWorkerResumeTest {
         }
 
         assertTrue(invocations >= 2, "the malformed link came after at least one resume, in invocation " + invocations);
-        List<BronzeRecord> part = new BronzeWriter(store, mapper, Clock.systemUTC()).readPart(RUN.partKey(0));
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
         List<BronzeRecord> chain = part.stream().filter(r -> r.requestId().equals("a")).toList();
         assertEquals(bad + 1, chain.size(), "pages 0 to " + bad + ", each once");
         for (int page = 0; page <= bad; page++) {
@@ -194,7 +195,7 @@ class ChunkWorkerResumeTest {
         Thread.sleep(cut.retryAfter().toMillis()); // what the continuation message's delay does
         worker.process(message, Instant.now().plusSeconds(300));
 
-        List<BronzeRecord> part = new BronzeWriter(store, mapper, Clock.systemUTC()).readPart(RUN.partKey(0));
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
         assertEquals(PAGES, part.size(), "the chain went on past the throttled page");
         assertEquals(200, part.get(5).status());
         assertTrue(part.stream().allMatch(r -> r.error() == null), "no page ended as an error");
@@ -234,7 +235,7 @@ class ChunkWorkerResumeTest {
         Job job = new JobParser(mapper).parse("{\"source\":\"feed\",\"requests\":[" + String.join(",", requests)
                 + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}}}");
         RequestSource.Inline inline = (RequestSource.Inline) job.requests();
-        new BronzeWriter(store, mapper, Clock.systemUTC()).writeManifest(new Manifest(RUN.runId(), RUN.source(),
+        new RunFiles(store, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(),
                 RUN.ingestDate(), Instant.now(), inline.requests().size(), 1, inline.requests().size(), job.raw()));
         return new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES)
                 .encode(new Chunk(RUN, 0, 1, 1, job.fetch(), inline.requests()));

@@ -9,6 +9,7 @@ import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.S3TextFiles;
+import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.dispatch.DispatchResult;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.job.JobValidationException;
@@ -46,7 +47,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
     private static Dispatcher fromEnvironment() {
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
-                AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL"),
+                new SqsBatchSender(AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL")),
                 new S3TextFiles(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
     }
 

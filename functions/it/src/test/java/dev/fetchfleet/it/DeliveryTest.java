@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.run.Success;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.WorkerHandler;
@@ -104,7 +105,7 @@ class DeliveryTest {
      * must not be called again. (An item handed back between retries was called but not kept.)
      */
     private static Map<String, Integer> keptAtCut(Fleet fleet, RunRef run, SlowApi api) {
-        BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+        BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
         Map<String, Integer> kept = new HashMap<>();
         for (String segment : fleet.store.list(run.checkpointPrefix(0))) {
             for (JsonNode entry : bronze.readLines(segment, JsonNode.class)) {
@@ -147,7 +148,7 @@ class DeliveryTest {
             assertEquals(List.of(), finished.getBatchItemFailures());
             keptAtCut.forEach((id, count) -> assertEquals(count, api.calls.get(id).get(), "item " + id + " fetched again"));
             assertEquals(20, api.calls.size());
-            assertEquals(20, new BronzeWriter(fleet.store, fleet.mapper, clock).readSuccess(run).orElseThrow().requests());
+            assertEquals(20, new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow().requests());
             assertEquals(List.of(), fleet.store.list(run.checkpointsPrefix()));
             assertEquals(List.of(), fleet.receiveAll());
         }
@@ -167,7 +168,7 @@ class DeliveryTest {
 
             assertEquals(List.of(), again.getBatchItemFailures());
             assertEquals(afterFirst, calls(api), "nothing fetched twice");
-            assertEquals(10, new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC()).readPart(run.partKey(0)).size());
+            assertEquals(10, new BronzeWriter(fleet.store, fleet.mapper).readPart(run.partKey(0)).size());
         }
     }
 
@@ -184,14 +185,14 @@ class DeliveryTest {
 
             assertEquals(List.of(), a.get().getBatchItemFailures());
             assertEquals(List.of(), b.get().getBatchItemFailures());
-            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
             assertEquals(List.of(run.partKey(0)), bronze.partKeys(run));
             Set<String> ids = new HashSet<>();
             for (BronzeRecord record : bronze.readPart(run.partKey(0))) {
                 assertTrue(ids.add(record.requestId()), "one line per request");
             }
             assertEquals(20, ids.size());
-            Success success = bronze.readSuccess(run).orElseThrow();
+            Success success = new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow();
             assertEquals(20, success.requests());
         }
     }
@@ -212,7 +213,7 @@ class DeliveryTest {
             SQSBatchResponse cut = worker.handleRequest(Fleet.sqsEvent(messages), new TestContext("fetchfleet-worker", 11_500));
 
             assertEquals(1, cut.getBatchItemFailures().size());
-            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
             assertFalse(fleet.store.exists(run.partKey(0)));
             Map<String, Integer> keptAtCut = keptAtCut(fleet, run, api);
             assertTrue(keptAtCut.size() >= 4 && keptAtCut.size() <= 5, "checkpoint holds the five started before the deadline (less one 429 handed back): " + keptAtCut.keySet());
@@ -226,7 +227,7 @@ class DeliveryTest {
             keptAtCut.forEach((id, count) -> assertEquals(count, api.calls.get(id).get(), "item " + id + " fetched again"));
             assertEquals(20, api.calls.size());
             assertEquals(List.of(), fleet.store.list(run.checkpointsPrefix()), "checkpoint removed once the part exists");
-            assertTrue(bronze.readSuccess(run).isPresent());
+            assertTrue(new RunFiles(fleet.store, fleet.mapper).readSuccess(run).isPresent());
         }
     }
 
@@ -247,7 +248,7 @@ class DeliveryTest {
             assertEquals(1, again.get("chunksAlreadyDone").asInt());
             assertEquals(2, again.get("chunksSent").asInt());
             work(fleet, fleet.receiveAll(), 300_000);
-            Success success = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC()).readSuccess(run).orElseThrow();
+            Success success = new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow();
             assertEquals(30, success.requests());
 
             JsonNode third = fleet.mapper.readTree(fleet.dispatch(job));

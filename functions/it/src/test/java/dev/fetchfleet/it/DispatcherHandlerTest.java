@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestSpec;
@@ -55,7 +55,7 @@ class DispatcherHandlerTest {
         Fleet fleet = Fleet.onLocalServers();
         // The deployed dispatcher is told the event source's MaximumConcurrency (WORKER_MAX_CONCURRENCY).
         var dispatcher = new dev.fetchfleet.dispatcher.DispatcherHandler(dev.fetchfleet.dispatch.Dispatcher.create(fleet.mapper,
-                fleet.store, fleet.sqs, fleet.queueUrl, new dev.fetchfleet.aws.S3TextFiles(() -> fleet.s3), java.time.Clock.systemUTC(), 4));
+                fleet.store, new dev.fetchfleet.aws.SqsBatchSender(fleet.sqs, fleet.queueUrl), new dev.fetchfleet.aws.S3TextFiles(() -> fleet.s3), java.time.Clock.systemUTC(), 4));
         String job = """
                 {"source": "items", "chunkSize": 10,
                  "template": {"url": "https://api.example.com/items/{n}", "values": {"n": {"from": 1, "to": 100}}},

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.run.Success;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class LocalStackFleetTest {
             SQSBatchResponse response = fleet.worker.handleRequest(Fleet.sqsEvent(fleet.receiveAll()), new TestContext("fetchfleet-worker", 300_000));
 
             assertEquals(List.of(), response.getBatchItemFailures());
-            Success success = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC()).readSuccess(run).orElseThrow();
+            Success success = new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow();
             assertEquals(12, success.requests());
             assertEquals(Map.of("200", 11L, "404", 1L), success.statusCounts());
             assertTrue(fleet.store.exists(run.partKey(2)));

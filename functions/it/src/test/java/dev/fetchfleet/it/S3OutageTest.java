@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.S3BronzeStore;
+import dev.fetchfleet.aws.S3BronzeStore;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.WorkerHandler;
@@ -52,7 +53,7 @@ class S3OutageTest {
             proxy.failWhen(method -> method.equals("PUT"));
             SQSBatchResponse writesDown = worker.handleRequest(Fleet.sqsEvent(messages), new TestContext("fetchfleet-worker", 300_000));
             assertEquals(3, writesDown.getBatchItemFailures().size());
-            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, clock);
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
             assertEquals(List.of(), bronze.partKeys(run));
             int callsBeforeRecovery = api.calls.values().stream().mapToInt(AtomicInteger::get).sum();
 
@@ -61,7 +62,7 @@ class S3OutageTest {
 
             assertEquals(List.of(), up.getBatchItemFailures());
             assertTrue(proxy.failed.get() > 6, "the outage was real: " + proxy.failed.get() + " S3 calls refused");
-            assertEquals(30, bronze.readSuccess(run).orElseThrow().requests());
+            assertEquals(30, new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow().requests());
             assertEquals(3, bronze.partKeys(run).size());
             int refetched = api.calls.values().stream().mapToInt(AtomicInteger::get).sum() - callsBeforeRecovery;
             System.out.printf("S3 outage: %d S3 calls refused, 30 requests checked, 0 lost, 0 duplicated, %d re-fetched "

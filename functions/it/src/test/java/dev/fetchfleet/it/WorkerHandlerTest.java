@@ -7,10 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
+import dev.fetchfleet.run.Success;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
@@ -50,7 +51,7 @@ class WorkerHandlerTest {
             SQSBatchResponse response = fleet.worker.handleRequest(Fleet.sqsEvent(fleet.receiveAll()), new TestContext("fetchfleet-worker", 300_000));
 
             assertEquals(List.of(), response.getBatchItemFailures());
-            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
             assertEquals(List.of(run.partKey(0), run.partKey(1), run.partKey(2)), bronze.partKeys(run));
             Map<String, Integer> statusById = new HashMap<>();
             for (String part : bronze.partKeys(run)) {
@@ -63,7 +64,7 @@ class WorkerHandlerTest {
             for (int n = 1; n <= 25; n++) {
                 assertEquals(SlowApi.expectedStatus(n), statusById.get(api.base() + "/items/" + n), "item " + n);
             }
-            Success success = bronze.readSuccess(run).orElseThrow();
+            Success success = new RunFiles(fleet.store, fleet.mapper).readSuccess(run).orElseThrow();
             assertEquals(25, success.requests());
             assertEquals(Map.of("200", 22L, "404", 3L), success.statusCounts());
         }

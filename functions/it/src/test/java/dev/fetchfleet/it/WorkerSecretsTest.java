@@ -95,7 +95,7 @@ class WorkerSecretsTest {
 
             assertEquals(List.of(), response.getBatchItemFailures());
             assertEquals(Set.of("Bearer " + TOKEN + "|" + API_KEY), seen, "the API got the resolved values");
-            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, clock);
+            BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
             List<String> places = new ArrayList<>();
             messages.forEach(m -> places.add(m.body()));
             places.add(new String(fleet.store.get(run.manifestKey()).orElseThrow(), StandardCharsets.UTF_8));

@@ -111,8 +111,9 @@ public final class FetchFleetCli {
             err.println("INCOMPLETE: " + summary.problem());
         }
         // A completed run whose failures held the source's state says so here too, not only in status.
-        dev.fetchfleet.bronze.BronzeWriter bronze = new dev.fetchfleet.bronze.BronzeWriter(store, mapper, Clock.systemUTC());
-        bronze.findRun(summary.source(), summary.runId()).flatMap(bronze::readSuccess).map(dev.fetchfleet.bronze.Success::state)
+        dev.fetchfleet.bronze.BronzeWriter bronze = new dev.fetchfleet.bronze.BronzeWriter(store, mapper);
+        bronze.findRun(summary.source(), summary.runId()).flatMap(new dev.fetchfleet.run.RunFiles(store, mapper)::readSuccess)
+                .map(dev.fetchfleet.run.Success::state)
                 .filter(move -> !move.advanced())
                 .ifPresent(move -> err.println("source state " + move.reason()));
         err.flush();
@@ -445,7 +446,7 @@ public final class FetchFleetCli {
                 }
             }
             PrintWriter err = spec.commandLine().getErr();
-            var status = RunStatus.read(new dev.fetchfleet.bronze.BronzeWriter(store, mapper, Clock.systemUTC()), store, source, runId, deadLetters);
+            var status = RunStatus.read(new dev.fetchfleet.bronze.BronzeWriter(store, mapper), store, source, runId, deadLetters);
             if (status.isEmpty()) {
                 err.println("no run " + runId + " under " + bronze + (source == null ? "" : " for source " + source));
                 err.flush();

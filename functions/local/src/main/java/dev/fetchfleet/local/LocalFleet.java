@@ -4,13 +4,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
-import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
-import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.PartTally;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.fetch.Fetcher;
@@ -28,11 +30,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -123,7 +123,7 @@ public final class LocalFleet {
                 beforeDispatch.run();
                 long dispatchNanos = System.nanoTime();
                 RunRef run = dispatch(sqs.client(), queue, jobDocument);
-                Manifest manifest = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow();
+                Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
                 if (manifest.lanes() != null && manifest.lanes() < options.workers() && manifest.chunks() > manifest.lanes()) {
                     fetching.acquire(options.workers() - manifest.lanes());
@@ -163,7 +163,7 @@ public final class LocalFleet {
     }
 
     private RunRef dispatch(SqsClient sqs, String queue, String jobDocument) {
-        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queue, files, clock, options.workers()));
+        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files, clock, options.workers()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
@@ -258,7 +258,7 @@ public final class LocalFleet {
             long now = System.nanoTime();
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
-                int written = new BronzeWriter(store, mapper, clock).partKeys(run).size();
+                int written = new BronzeWriter(store, mapper).partKeys(run).size();
                 progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%s%n",
                         (now - startNanos) / 1e9, written, chunks, tally.requests.get(), tally.chunkFailures.get(),
                         tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
@@ -282,37 +282,17 @@ public final class LocalFleet {
     }
 
     private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos, double runSeconds) {
-        BronzeWriter bronze = new BronzeWriter(store, mapper, clock);
-        int requests = bronze.readManifest(run).orElseThrow().requests();
-        Map<String, Long> counts = new TreeMap<>();
-        Set<String> seen = new HashSet<>();
-        Set<String> requestIds = new HashSet<>();
-        long records = 0;
-        long duplicates = 0;
-        long succeeded = 0;
-        long sequentialMillis = 0;
-        for (String part : bronze.partKeys(run)) {
-            for (BronzeRecord record : bronze.readPart(part)) {
-                records++;
-                counts.merge(record.statusKey(), 1L, Long::sum);
-                requestIds.add(record.requestId());
-                if (!seen.add(record.requestId() + "#" + record.page())) {
-                    duplicates++;
-                }
-                if (record.status() != null && record.status() < 400) {
-                    succeeded++;
-                }
-                sequentialMillis += record.durationMs();
-            }
-        }
+        int requests = new RunFiles(store, mapper).manifest(run).requests();
+        PartTally tally = PartTally.of(new BronzeWriter(store, mapper), run, null, null);
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        boolean complete = problem == null && requestIds.size() == requests && duplicates == 0;
+        boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0;
         if (problem == null && !complete) {
-            problem = "bronze holds " + requestIds.size() + " of " + requests + " requests (" + duplicates + " records duplicated)";
+            problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)";
         }
-        return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, records,
-                succeeded, records - succeeded, duplicates, counts, round(wall), round(runSeconds), round(sequentialMillis / 1000.0),
-                wall > 0 ? round(sequentialMillis / 1000.0 / wall) : 0, deadLetters, problem);
+        double sequentialSeconds = tally.sequentialMillis() / 1000.0;
+        return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, tally.records(),
+                tally.succeeded(), tally.records() - tally.succeeded(), tally.duplicates(), tally.statusCounts(), round(wall),
+                round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem);
     }
 
     private static double round(double value) {

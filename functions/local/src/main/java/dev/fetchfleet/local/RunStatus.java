@@ -2,16 +2,15 @@ package dev.fetchfleet.local;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
-import dev.fetchfleet.bronze.Manifest;
+import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.PartTally;
+import dev.fetchfleet.run.RunFiles;
+import dev.fetchfleet.run.Success;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.bronze.Success;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
 @JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
@@ -46,22 +45,15 @@ record RunStatus(
             return Optional.empty();
         }
         RunRef run = found.get();
-        Manifest manifest = bronze.readManifest(run).orElseThrow();
-        List<String> parts = bronze.partKeys(run);
-        Map<String, Long> counts = new TreeMap<>();
-        long records = 0;
-        for (String part : parts) {
-            for (BronzeRecord record : bronze.readPart(part)) {
-                counts.merge(record.statusKey(), 1L, Long::sum);
-                records++;
-            }
-        }
+        RunFiles files = new RunFiles(store, dev.fetchfleet.Json.newMapper());
+        Manifest manifest = files.manifest(run);
+        PartTally tally = PartTally.of(bronze, run, null, null);
         Double estimated = manifest.estimate() == null ? null : manifest.estimate().expectedWallSeconds();
-        Optional<Success> success = bronze.readSuccess(run);
+        Optional<Success> success = files.readSuccess(run);
         Double actual = success.map(s -> java.time.Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0)
                 .orElse(null);
         return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
-                store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
+                store.locate(run.prefix()), tally.parts(), manifest.chunks(), manifest.requests(), tally.records(), tally.statusCounts(),
                 bronze.chunksWithCheckpoints(run).size(), deadLetters, estimated, actual,
                 success.map(Success::failedRequests).orElse(null), success.map(Success::state).orElse(null),
                 new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null)));

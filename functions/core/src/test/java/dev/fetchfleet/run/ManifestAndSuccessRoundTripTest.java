@@ -1,9 +1,11 @@
-package dev.fetchfleet.bronze;
+package dev.fetchfleet.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.plan.RunEstimate;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +21,7 @@ class ManifestAndSuccessRoundTripTest {
 
     @Test
     void aManifestComesBackWithItsJobEstimateStateAndLanes(@TempDir Path root) throws Exception {
-        BronzeWriter bronze = new BronzeWriter(new LocalBronzeStore(root), mapper, Clock.systemUTC());
+        RunFiles files = new RunFiles(new LocalBronzeStore(root), mapper);
         RunEstimate estimate = new RunEstimate(10, 2, 800, 4, 1769, 4, 3, 5, 6, 12.5, 0.75, 4, 0.0123,
                 Map.of("thread_pool", new RunEstimate.Alternative(30.5, 0.01, "one machine")), "2026-11-01");
         Manifest manifest = new Manifest("run-1", "posts", "2026-11-30", Instant.parse("2026-11-30T01:02:03.456Z"), 10, 2, 5,
@@ -28,9 +30,9 @@ class ManifestAndSuccessRoundTripTest {
                         + "\"incremental\": {\"itemsPath\": \"items\", \"valuePath\": \"at\", \"initial\": \"0\", \"tolerateFailures\": \"1%\"}}"),
                 estimate, Map.of("since", "2026-11-29T00:00:00Z", "last_success_started_at", "2026-11-29T00:00:00Z"), 3);
 
-        bronze.writeManifest(manifest);
+        files.writeManifest(manifest);
 
-        assertEquals(manifest, bronze.readManifest(manifest.run()).orElseThrow());
+        assertEquals(manifest, files.readManifest(manifest.run()).orElseThrow());
     }
 
     @Test
@@ -42,6 +44,6 @@ class ManifestAndSuccessRoundTripTest {
                 new Success.StateMove(false, "held: 2 of 10 requests failed"));
         store.put(run.successKey(), mapper.writeValueAsBytes(success));
 
-        assertEquals(success, new BronzeWriter(store, mapper, Clock.systemUTC()).readSuccess(run).orElseThrow());
+        assertEquals(success, new RunFiles(store, mapper).readSuccess(run).orElseThrow());
     }
 }

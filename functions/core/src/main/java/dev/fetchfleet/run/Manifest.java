@@ -1,7 +1,9 @@
-package dev.fetchfleet.bronze;
+package dev.fetchfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.plan.RunEstimate;
 import java.time.Instant;
 
 /** {@code _manifest.json}: written by the dispatcher before any chunk is sent; the job with secrets redacted. */
@@ -15,7 +17,7 @@ public record Manifest(
         @JsonProperty("chunk_size") int chunkSize,
         @JsonProperty("job") JsonNode job,
         /** The planner's prediction at dispatch (null in manifests written before it existed). */
-        @JsonProperty("estimate") dev.fetchfleet.plan.RunEstimate estimate,
+        @JsonProperty("estimate") RunEstimate estimate,
         /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
         @JsonProperty("state") java.util.Map<String, String> state,
         /** How many chunks fetch at once, each with that share of the API's caps (null before lanes existed). */

@@ -1,4 +1,6 @@
-package dev.fetchfleet.bronze;
+package dev.fetchfleet.aws;
+
+import dev.fetchfleet.bronze.BronzeStore;
 
 import java.util.List;
 import java.util.Optional;

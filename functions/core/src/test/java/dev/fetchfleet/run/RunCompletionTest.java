@@ -1,4 +1,4 @@
-package dev.fetchfleet.bronze;
+package dev.fetchfleet.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BronzeWriterTest {
+/** Bronze parts as the worker writes them, and a run's completion over them: _SUCCESS once, and the state. */
+class RunCompletionTest {
 
     private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");
     private static final Instant STARTED = Instant.parse("2026-03-01T12:00:00Z");
@@ -75,11 +80,15 @@ class BronzeWriterTest {
 
     private LocalBronzeStore store;
     private BronzeWriter writer;
+    private RunFiles files;
+    private RunCompletion completion;
 
     @BeforeEach
     void setUp() {
         store = new LocalBronzeStore(root);
-        writer = new BronzeWriter(store, mapper, clock);
+        writer = new BronzeWriter(store, mapper);
+        files = new RunFiles(store, mapper);
+        completion = new RunCompletion(store, mapper, clock);
     }
 
     private BronzeRecord ok(String id, JsonNode body, String encoding) {
@@ -108,7 +117,7 @@ class BronzeWriterTest {
     }
 
     private void writeManifest(int chunks) {
-        writer.writeManifest(new Manifest("run-1", "posts", "2026-03-01", STARTED, chunks * 2, chunks, 2,
+        files.writeManifest(new Manifest("run-1", "posts", "2026-03-01", STARTED, chunks * 2, chunks, 2,
                 mapper.createObjectNode().put("source", "posts")));
     }
 
@@ -188,11 +197,11 @@ class BronzeWriterTest {
         writer.writePart(RUN, 0, List.of(status("a", 200), status("b", 200)));
         writer.writePart(RUN, 2, List.of(status("e", 404), noResponse("f")));
 
-        assertEquals(Optional.empty(), writer.completeIfDone(RUN), "part 1 is missing");
+        assertEquals(Optional.empty(), completion.completeIfDone(RUN), "part 1 is missing");
         assertFalse(store.exists(RUN.successKey()));
 
         writer.writePart(RUN, 1, List.of(status("c", 200), status("d", 503)));
-        Success success = writer.completeIfDone(RUN).orElseThrow();
+        Success success = completion.completeIfDone(RUN).orElseThrow();
 
         assertEquals(6, success.requests());
         assertEquals(3, success.chunks());
@@ -206,17 +215,17 @@ class BronzeWriterTest {
         assertEquals(3, onDisk.get("status_counts").get("200").asLong());
         assertEquals(1, onDisk.get("status_counts").get("error").asLong());
         assertEquals("2026-03-01T12:05:00Z", onDisk.get("finished_at").asText());
-        assertEquals(Optional.of(success), writer.readSuccess(RUN));
+        assertEquals(Optional.of(success), files.readSuccess(RUN));
     }
 
     /** A one-chunk incremental run of {@code records}, its manifest tolerating {@code tolerate} failures (null: the default). */
     private Optional<Success> completeIncrementalRun(RunRef run, String tolerate, List<BronzeRecord> records) throws IOException {
         String incremental = "{\"itemsPath\": \"items\", \"valuePath\": \"at\", \"initial\": \"2026-01-01T00:00:00Z\""
                 + (tolerate == null ? "" : ", \"tolerateFailures\": " + tolerate) + "}";
-        writer.writeManifest(new Manifest(run.runId(), run.source(), run.ingestDate(), STARTED, records.size(), 1, records.size(),
+        files.writeManifest(new Manifest(run.runId(), run.source(), run.ingestDate(), STARTED, records.size(), 1, records.size(),
                 mapper.readTree("{\"source\": \"posts\", \"incremental\": " + incremental + "}")));
         writer.writePart(run, 0, records);
-        return writer.completeIfDone(run);
+        return completion.completeIfDone(run);
     }
 
     private BronzeRecord items(String id, String... times) throws IOException {
@@ -277,15 +286,15 @@ class BronzeWriterTest {
     void aSecondCompletionDoesNotRewriteSuccess() {
         writeManifest(1);
         writer.writePart(RUN, 0, List.of(status("a", 200)));
-        Success first = writer.completeIfDone(RUN).orElseThrow();
+        Success first = completion.completeIfDone(RUN).orElseThrow();
         byte[] written = store.get(RUN.successKey()).orElseThrow();
 
         clock.advance(Duration.ofMinutes(5));
         writer.writePart(RUN, 0, List.of(status("a", 500)));
 
-        assertEquals(Optional.empty(), writer.completeIfDone(RUN));
+        assertEquals(Optional.empty(), completion.completeIfDone(RUN));
         assertArrayEquals(written, store.get(RUN.successKey()).orElseThrow());
-        assertEquals(Optional.of(first), writer.readSuccess(RUN));
+        assertEquals(Optional.of(first), files.readSuccess(RUN));
     }
 
     @Test
@@ -293,10 +302,10 @@ class BronzeWriterTest {
         writeManifest(2);
         writer.writePart(RUN, 0, List.of(status("a", 500)));
         writer.writePart(RUN, 0, List.of(status("a", 200)));
-        assertEquals(Optional.empty(), writer.completeIfDone(RUN), "a part written twice is still one part of two");
+        assertEquals(Optional.empty(), completion.completeIfDone(RUN), "a part written twice is still one part of two");
 
         writer.writePart(RUN, 1, List.of(status("b", 200)));
-        Success success = writer.completeIfDone(RUN).orElseThrow();
+        Success success = completion.completeIfDone(RUN).orElseThrow();
         assertEquals(2, success.requests());
         assertEquals(Map.of("200", 2L), success.statusCounts());
     }
@@ -309,7 +318,7 @@ class BronzeWriterTest {
         int completions = 0;
         for (int chunk : order) {
             writer.writePart(RUN, chunk, List.of(status("r" + chunk, 200)));
-            if (writer.completeIfDone(RUN).isPresent()) {
+            if (completion.completeIfDone(RUN).isPresent()) {
                 completions++;
                 assertEquals(order.getLast(), chunk, "completed before the last part");
             }
@@ -320,7 +329,7 @@ class BronzeWriterTest {
     @Test
     void readsBackTheManifest() {
         writeManifest(4);
-        Manifest manifest = writer.readManifest(RUN).orElseThrow();
+        Manifest manifest = files.readManifest(RUN).orElseThrow();
         assertEquals(RUN, manifest.run());
         assertEquals(4, manifest.chunks());
         assertEquals(STARTED, manifest.startedAt());
@@ -330,7 +339,7 @@ class BronzeWriterTest {
     @Test
     void refusesToCompleteARunWithoutAManifest() {
         writer.writePart(RUN, 0, List.of(status("a", 200)));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> writer.completeIfDone(RUN));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> completion.completeIfDone(RUN));
         assertTrue(e.getMessage().contains("_manifest.json"), e.getMessage());
         assertFalse(store.exists(RUN.successKey()));
     }

@@ -1,4 +1,4 @@
-package dev.fetchfleet.bronze;
+package dev.fetchfleet.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
@@ -18,7 +18,7 @@ public record Success(
         @JsonProperty("status_counts") Map<String, Long> statusCounts,
         @JsonProperty("started_at") Instant startedAt,
         @JsonProperty("finished_at") Instant finishedAt,
-        /** Requests with at least one failed record (see {@link BronzeRecord#failed()}); 0 in files written before it existed. */
+        /** Requests with at least one failed record (see {@link dev.fetchfleet.bronze.BronzeRecord#failed()}); 0 in files written before it existed. */
         @JsonProperty("failed_requests") long failedRequests,
         /** Whether the source's state moved; null in files written before it existed. */
         @JsonProperty("state") StateMove state) {
