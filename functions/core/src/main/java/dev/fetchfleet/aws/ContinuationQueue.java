@@ -1,6 +1,8 @@
 package dev.fetchfleet.aws;
 
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -9,6 +11,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * worker timeouts) and count towards maxReceiveCount: a long chain still moving would end in the DLQ.
  */
 public final class ContinuationQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContinuationQueue.class);
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -40,6 +44,8 @@ public final class ContinuationQueue {
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).delaySeconds(delaySeconds));
             return true;
         } catch (RuntimeException e) {
+            // The caller falls back to a batch item failure: nothing is lost, but the reason must be seen.
+            LOG.warn("could not send the chunk again to {}; it is handed back as a failed delivery instead", queueUrl, e);
             return false;
         }
     }

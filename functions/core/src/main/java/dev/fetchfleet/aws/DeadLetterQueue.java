@@ -2,6 +2,8 @@ package dev.fetchfleet.aws;
 
 import java.time.Clock;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -11,6 +13,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * policy stays as the backstop for workers that die before they can say anything.
  */
 public final class DeadLetterQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
 
     public static final String ERROR_ATTRIBUTE = "FetchFleetError";
     public static final String FAILED_AT_ATTRIBUTE = "FetchFleetFailedAt";
@@ -48,6 +52,8 @@ public final class DeadLetterQueue {
                     RECEIVES_ATTRIBUTE, MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(receiveCount)).build())));
             return true;
         } catch (RuntimeException e) {
+            // The caller falls back to a batch item failure: nothing is lost, but the reason must be seen.
+            LOG.warn("could not park the chunk in the dead-letter queue {}; it is handed back, and the redrive policy parks it", queueUrl, e);
             return false;
         }
     }
