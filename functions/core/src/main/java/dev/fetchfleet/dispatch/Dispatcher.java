@@ -7,6 +7,7 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.JobDocuments;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestListExpander;
@@ -26,7 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.state.SourceState;
 import dev.fetchfleet.state.StatePlaceholders;
 import dev.fetchfleet.state.StateStore;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -73,15 +73,7 @@ public final class Dispatcher {
      * (or, for a run id seen before, from the values its manifest recorded) before the job is validated.
      */
     public DispatchResult dispatch(String jobDocument) {
-        JsonNode written;
-        try {
-            written = mapper.readTree(jobDocument);
-        } catch (IOException e) {
-            return dispatch(parser.parse(jobDocument)); // the parser words the error
-        }
-        if (written == null || !written.isObject()) {
-            return dispatch(parser.parse(jobDocument));
-        }
+        JsonNode written = JobDocuments.read(jobDocument);
         Map<String, String> state = stateValues(written);
         Job job = parser.parse(StatePlaceholders.substitute(written, state));
         return dispatch(job, written, state);

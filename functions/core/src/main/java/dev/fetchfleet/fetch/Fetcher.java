@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.LinkLocal;
 import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
@@ -231,7 +232,7 @@ public final class Fetcher {
                 Optional<URI> next = Pagination.next(paginate, first, url, record, page);
                 if (next.isPresent()) {
                     URI nextUrl = next.get();
-                    String refusal = refusal(paginate, request, nextUrl, page, seen);
+                    String refusal = refusal(paginate, request, nextUrl, page, seen, config.allowLinkLocal());
                     if (refusal == null) {
                         goOn = nextUrl;
                     } else {
@@ -248,11 +249,17 @@ public final class Fetcher {
         }
     }
 
-    /** Why a chain must not follow {@code next} after page {@code page}, or null when it may. */
-    private static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen) {
+    /**
+     * Why a chain must not follow {@code next} after page {@code page}, or null when it may. A link-local or
+     * metadata next link is refused whatever allowHosts says (a job's allowHosts predating validation, a
+     * message from an older dispatcher): only {@code fetch.allowLinkLocal} opens those.
+     */
+    static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen, boolean allowLinkLocal) {
         String nextHost = next.getHost() == null ? "" : next.getHost().toLowerCase(Locale.ROOT);
         if (page + 1 >= paginate.maxPages()) {
             return "maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + next;
+        } else if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(nextHost)) {
+            return "next link to a link-local or instance-metadata address refused (only fetch.allowLinkLocal allows it): " + next;
         } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
             return "next link to another host refused (add it to paginate.allowHosts to follow it): " + next;
         } else if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {

@@ -11,6 +11,7 @@ import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.dispatch.DispatchResult;
 import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.job.JobDocuments;
 import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
                 AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL"),
-                new S3TextFiles(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
+                S3TextFiles.s3Only(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
     }
 
     private static int workerMaxConcurrency() {
@@ -70,11 +71,12 @@ public final class DispatcherHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         PowertoolsLogging.initializeLogging(context);
-        JsonNode job = jobOf(mapper.readTree(input));
         DispatchResult result;
         try {
-            result = dispatcher.dispatch(job.toString());
+            // Read strictly here too: an envelope with a duplicate "detail" must not pick one silently.
+            result = dispatcher.dispatch(jobOf(JobDocuments.read(input)).toString());
         } catch (JobValidationException e) {
+            // The exception is the error result: Lambda answers with its type and message (no stack trace).
             LOG.error("job rejected, nothing sent: {}", e.getMessage());
             throw e;
         }

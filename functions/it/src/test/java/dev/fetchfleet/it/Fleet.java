@@ -51,7 +51,7 @@ final class Fleet {
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))).queueUrl();
         this.store = new S3BronzeStore(s3, bucket, prefix);
         Clock clock = Clock.systemUTC();
-        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queueUrl, new S3TextFiles(() -> s3), clock));
+        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queueUrl, S3TextFiles.s3Only(() -> s3), clock));
         this.worker = new WorkerHandler(ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
                 WorkerMetrics.none(), clock);
     }
