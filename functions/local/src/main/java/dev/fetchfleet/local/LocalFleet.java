@@ -8,6 +8,7 @@ import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriteException;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.dispatch.Dispatcher;
@@ -58,7 +59,7 @@ public final class LocalFleet {
         }
     }
 
-    private final BronzeStore store;
+    private final BronzeWriteWatch store;
     private final TextFiles files;
     private final Options options;
     private final PrintWriter progress;
@@ -80,7 +81,7 @@ public final class LocalFleet {
     }
 
     public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
-        this.store = store;
+        this.store = new BronzeWriteWatch(store);
         this.files = files;
         this.options = options;
         this.progress = progress;
@@ -113,7 +114,12 @@ public final class LocalFleet {
                 }
                 beforeDispatch.run();
                 long dispatchNanos = System.nanoTime();
-                RunRef run = dispatch(sqs.client(), queue, jobDocument);
+                RunRef run;
+                try {
+                    run = dispatch(sqs.client(), queue, jobDocument);
+                } catch (BronzeWriteException e) {
+                    return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
+                }
                 int chunks = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow().chunks();
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
                 double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
@@ -239,6 +245,9 @@ public final class LocalFleet {
             if (done) {
                 return null;
             }
+            if (store.failure().isPresent()) {
+                return "bronze cannot be written";
+            }
             int deadLetters = sqs.depth(dlq);
             if (deadLetters > 0 && sqs.depth(queue) == 0) {
                 return deadLetters + " chunk(s) in the dead-letter queue after " + options.maxReceiveCount()
@@ -282,7 +291,8 @@ public final class LocalFleet {
         }
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, records,
                 succeeded, records - succeeded, duplicates, counts, round(wall), round(runSeconds), round(sequentialMillis / 1000.0),
-                wall > 0 ? round(sequentialMillis / 1000.0 / wall) : 0, deadLetters, problem);
+                wall > 0 ? round(sequentialMillis / 1000.0 / wall) : 0, deadLetters, problem,
+                store.failure().map(BronzeWriteException::getMessage).orElse(null));
     }
 
     private static double round(double value) {
