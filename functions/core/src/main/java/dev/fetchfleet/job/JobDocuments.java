@@ -92,7 +92,8 @@ public final class JobDocuments {
             }
             return node;
         } catch (JsonProcessingException e) {
-            problems.add(new Problem(path, null, "is not valid JSON (column " + column(parser) + ")" + constraint(e)));
+            problems.add(new Problem(path, null, duplicate(e) ? "gives a key twice (column " + column(parser) + ")"
+                    : "is not valid JSON (column " + column(parser) + ")" + constraint(e)));
             return null;
         }
     }
@@ -102,8 +103,10 @@ public final class JobDocuments {
         try {
             node = MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
-            throw JobValidationException.of(pathOf(parser.getParsingContext()), null,
-                    "is not valid JSON (line " + line(parser) + ", column " + column(parser) + "): " + reason(e));
+            String at = "(line " + line(parser) + ", column " + column(parser) + ")";
+            throw JobValidationException.of(pathOf(parser.getParsingContext()), null, duplicate(e)
+                    ? "is given twice " + at + "; a key may appear once in an object, or which one counts is a guess"
+                    : "is not valid JSON " + at + ": " + reason(e));
         }
         if (node == null || node.isMissingNode()) {
             throw JobValidationException.of("$", null, "is empty; a job is one JSON object");
@@ -123,11 +126,12 @@ public final class JobDocuments {
         return node;
     }
 
+    private static boolean duplicate(JsonProcessingException e) {
+        return e.getOriginalMessage().startsWith("Duplicate field");
+    }
+
     private static String reason(JsonProcessingException e) {
         String message = e.getOriginalMessage();
-        if (message.startsWith("Duplicate field")) {
-            return "a key given twice; each key may appear once";
-        }
         String limit = constraint(e);
         if (!limit.isEmpty()) {
             return limit.substring(2);
@@ -138,8 +142,9 @@ public final class JobDocuments {
 
     private static String constraint(JsonProcessingException e) {
         if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
-            return e.getOriginalMessage().contains("depth")
-                    ? "; nested deeper than " + MAX_NESTING_DEPTH + " levels" : "; longer than " + MAX_BYTES + " bytes";
+            // Jackson's constraint messages give lengths and limits, never the text itself.
+            return e.getOriginalMessage().contains("depth") ? "; nested deeper than " + MAX_NESTING_DEPTH + " levels"
+                    : "; " + e.getOriginalMessage().lines().findFirst().orElse("a value too long");
         }
         return "";
     }

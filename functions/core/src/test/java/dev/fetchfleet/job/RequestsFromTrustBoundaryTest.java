@@ -120,4 +120,14 @@ class RequestsFromTrustBoundaryTest {
         JobValidationException e = refused(local, file.toString());
         assertTrue(e.getMessage().contains("line 1]: is longer than " + RequestListExpander.MAX_LINE_CHARS), e::getMessage);
     }
+
+    @Test
+    void refusesADuplicateKeyOnALineByItsNumber() throws IOException {
+        Path file = Files.writeString(dir.resolve("r.jsonl"),
+                "https://api.example.com/1\n{\"url\": \"https://api.example.com/2\", \"url\": \"http://169.254.169.254/\"}\n");
+        JobValidationException e = refused(local, file.toString());
+        assertEquals(1, e.problems().size(), e::getMessage);
+        assertTrue(e.getMessage().contains("line 2]: gives a key twice"), e::getMessage);
+        assertFalse(e.getMessage().contains("169.254"), e::getMessage);
+    }
 }

@@ -48,7 +48,15 @@ public final class DispatcherHandler implements RequestStreamHandler {
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
                 AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL"),
-                S3TextFiles.s3Only(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
+                requestsFromFiles(s3), Clock.systemUTC(), workerMaxConcurrency());
+    }
+
+    /**
+     * How the deployed dispatcher reads {@code requestsFrom}: S3 only. Whoever may submit a job must not make
+     * it read its own disk ({@code /proc/self/environ} holds the role's credentials).
+     */
+    public static S3TextFiles requestsFromFiles(S3Client s3) {
+        return S3TextFiles.s3Only(() -> s3);
     }
 
     private static int workerMaxConcurrency() {

@@ -8,7 +8,6 @@ import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.S3BronzeStore;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
-import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.WorkerHandler;
@@ -51,7 +50,7 @@ final class Fleet {
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))).queueUrl();
         this.store = new S3BronzeStore(s3, bucket, prefix);
         Clock clock = Clock.systemUTC();
-        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queueUrl, S3TextFiles.s3Only(() -> s3), clock));
+        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, sqs, queueUrl, DispatcherHandler.requestsFromFiles(s3), clock));
         this.worker = new WorkerHandler(ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
                 WorkerMetrics.none(), clock);
     }
