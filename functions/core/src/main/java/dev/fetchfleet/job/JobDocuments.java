@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Reads a job document as the untrusted text it is: at most {@link #MAX_BYTES}, exactly one JSON object,
@@ -74,7 +76,7 @@ public final class JobDocuments {
      * One value of a file the job points at ({@code requestsFrom}), under the same rules. Its text is not the
      * job author's to see, so the problem names the column only, never the text or the parser's own words.
      */
-    static JsonNode readLine(String text, String path, java.util.List<Problem> problems) {
+    static JsonNode readLine(String text, String path, List<Problem> problems) {
         try (JsonParser parser = STRICT.createParser(text)) {
             return readValue(parser, path, problems);
         } catch (IOException e) {
@@ -83,7 +85,7 @@ public final class JobDocuments {
         }
     }
 
-    private static JsonNode readValue(JsonParser parser, String path, java.util.List<Problem> problems) throws IOException {
+    private static JsonNode readValue(JsonParser parser, String path, List<Problem> problems) throws IOException {
         try {
             JsonNode node = MAPPER.readTree(parser);
             if (parser.nextToken() != null) {
@@ -114,12 +116,13 @@ public final class JobDocuments {
         if (!node.isObject()) {
             throw JobValidationException.of("$", Fields.shown(node), "a job must be a JSON object");
         }
+        boolean trailing;
         try {
-            if (parser.nextToken() != null) {
-                throw JobValidationException.of("$", null, "has content after the job object (line " + line(parser)
-                        + ", column " + column(parser) + "); a job is exactly one JSON object");
-            }
+            trailing = parser.nextToken() != null;
         } catch (JsonProcessingException e) {
+            trailing = true; // not even a token: still something after the object
+        }
+        if (trailing) {
             throw JobValidationException.of("$", null, "has content after the job object (line " + line(parser)
                     + ", column " + column(parser) + "); a job is exactly one JSON object");
         }
@@ -156,7 +159,7 @@ public final class JobDocuments {
 
     /** The JSON path of where the parser stopped, as the rest of the validation writes paths. */
     static String pathOf(JsonStreamContext context) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        ArrayDeque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {
                 parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");

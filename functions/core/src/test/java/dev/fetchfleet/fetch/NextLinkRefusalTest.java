@@ -48,4 +48,13 @@ class NextLinkRefusalTest {
         URI link = URI.create(next);
         assertNull(Fetcher.refusal(allowing("cdn.example.com"), FIRST, link, 0, Set.of(), false));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://user:secretpw@api.example.com/items?page=2"})
+    void refusesANextLinkWithUserInfoWithoutRecordingThePassword(String next) {
+        String refusal = Fetcher.refusal(allowing("api.example.com"), FIRST, URI.create(next), 0, Set.of(), false);
+        assertTrue(refusal != null && refusal.contains("user name or password refused: https://***@api.example.com/items?page=2"),
+                () -> String.valueOf(refusal));
+        assertTrue(!refusal.contains("secretpw"), refusal);
+    }
 }
