@@ -34,10 +34,8 @@ public final class JobParser {
     public static final int MAX_IN_FLIGHT = 900;
     static final long MAX_TEMPLATE_REQUESTS = 1_000_000;
 
-    private final ObjectMapper mapper;
-
+    /** {@code mapper} is unused since documents are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public JobParser(ObjectMapper mapper) {
-        this.mapper = mapper;
     }
 
     /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */

@@ -17,14 +17,13 @@ import java.util.Map;
  */
 public final class RequestListExpander {
 
-    private final ObjectMapper mapper;
     private final TextFiles files;
 
     /** The longest line a requestsFrom file may hold (a request's body included). */
     static final int MAX_LINE_CHARS = 256 * 1024;
 
+    /** {@code mapper} is unused since lines are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public RequestListExpander(ObjectMapper mapper, TextFiles files) {
-        this.mapper = mapper;
         this.files = files;
     }
 
