@@ -17,11 +17,13 @@ public record Manifest(
         /** The planner's prediction at dispatch (null in manifests written before it existed). */
         @JsonProperty("estimate") dev.fetchfleet.plan.RunEstimate estimate,
         /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
-        @JsonProperty("state") java.util.Map<String, String> state) {
+        @JsonProperty("state") java.util.Map<String, String> state,
+        /** How many chunks fetch at once, each with that share of the API's caps (null before lanes existed). */
+        @JsonProperty("lanes") Integer lanes) {
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null);
     }
 
     public RunRef run() {

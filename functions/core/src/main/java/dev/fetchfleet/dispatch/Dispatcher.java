@@ -16,10 +16,12 @@ import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.plan.ChunkPlanner;
+import dev.fetchfleet.plan.FleetLayout;
 import dev.fetchfleet.plan.Prices;
 import dev.fetchfleet.plan.RunEstimate;
 import dev.fetchfleet.plan.RunPlanner;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -51,20 +53,24 @@ public final class Dispatcher {
     private final ChunkMessages messages;
     private final SqsBatchSender sender;
     private final Clock clock;
-    private final int workerMaxConcurrency;
+    /** How many chunks the fleet runs at once (the event source's maximum concurrency, the local worker count); 0: unknown. */
+    private final int workers;
     private final Prices prices;
     private final ObjectMapper mapper = dev.fetchfleet.Json.newMapper();
 
-    /** {@code workerMaxConcurrency}: the deployed worker concurrency, for the fleet-cap warnings (0: unknown). */
+    /**
+     * {@code workers}: how many chunks the fleet runs at once, which the API's caps are shared among
+     * (0: unknown, so every chunk is taken to run at once).
+     */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
-                      SqsBatchSender sender, Clock clock, int workerMaxConcurrency) {
+                      SqsBatchSender sender, Clock clock, int workers) {
         this.parser = parser;
         this.expander = expander;
         this.bronze = bronze;
         this.messages = messages;
         this.sender = sender;
         this.clock = clock;
-        this.workerMaxConcurrency = workerMaxConcurrency;
+        this.workers = workers;
         this.prices = Prices.load(dev.fetchfleet.Json.newMapper());
     }
 
@@ -122,25 +128,29 @@ public final class Dispatcher {
         Instant startedAt = clock.instant();
         String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
         RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
-        List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
+        FleetLayout layout = layout(job, requests);
+        List<Chunk> chunks = ChunkPlanner.plan(run, requests, layout, job.fetch());
 
         bronze.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
-                chunks.size(), job.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()), estimate(job, requests),
-                state.isEmpty() ? null : state));
+                chunks.size(), layout.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()),
+                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
-        return new DispatchResult(run, requests.size(), chunks.size(), chunks.size(), 0, bronze.store().locate(run.prefix()),
-                FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));
+        return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), chunks.size(), 0,
+                bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
     }
 
     /**
      * The same run id again: a resumed local run, or Lambda retrying an asynchronous invocation. The
-     * manifest and partition stay those of the first dispatch; only chunks without a part are sent, so a
-     * finished chunk is never fetched again, and a run whose parts all exist is only completed.
+     * manifest and partition stay those of the first dispatch, and so does its layout (chunk size and
+     * lanes), whatever the fleet's size now; only chunks without a part are sent, so a finished chunk is
+     * never fetched again, and a run whose parts all exist is only completed.
      */
     private DispatchResult resume(Job job, List<RequestSpec> requests, RunRef run) {
         Manifest manifest = bronze.readManifest(run).orElseThrow(() ->
                 new IllegalStateException("run " + run.runId() + " is indexed but has no manifest at " + bronze.store().locate(run.manifestKey())));
-        List<Chunk> chunks = ChunkPlanner.plan(run, requests, job.chunkSize(), job.fetch());
+        FleetLayout layout = manifest.lanes() == null ? layout(job, requests)
+                : new FleetLayout(manifest.chunkSize(), manifest.chunks(), manifest.lanes());
+        List<Chunk> chunks = ChunkPlanner.plan(run, requests, layout, job.fetch());
         if (manifest.requests() != requests.size() || manifest.chunks() != chunks.size()) {
             throw JobValidationException.of("$.runId", '"' + run.runId() + '"', "names an earlier run of "
                     + manifest.requests() + " requests in " + manifest.chunks() + " chunks, but this job has "
@@ -153,8 +163,14 @@ public final class Dispatcher {
         } else {
             sender.sendAll(missing.stream().map(messages::encode).toList());
         }
-        return new DispatchResult(run, requests.size(), chunks.size(), missing.size(), chunks.size() - missing.size(),
-                bronze.store().locate(run.prefix()), FleetCaps.warnings(job.fetch(), requests, workerMaxConcurrency));
+        return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), missing.size(),
+                chunks.size() - missing.size(), bronze.store().locate(run.prefix()),
+                FleetCaps.notes(job, requests, layout, workers));
+    }
+
+    private FleetLayout layout(Job job, List<RequestSpec> requests) {
+        return FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
+                Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
     }
 
     /**
@@ -169,17 +185,16 @@ public final class Dispatcher {
 
     public static Dispatcher create(ObjectMapper mapper, BronzeStore store,
                                     SqsClient sqs, String queueUrl,
-                                    TextFiles files, Clock clock, int workerMaxConcurrency) {
+                                    TextFiles files, Clock clock, int workers) {
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
                 new BronzeWriter(store, mapper, clock), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new SqsBatchSender(sqs, queueUrl), clock, workerMaxConcurrency);
+                new SqsBatchSender(sqs, queueUrl), clock, workers);
     }
 
-    /** The planner's prediction for the manifest, from the job's plan hints and the deployed worker concurrency. */
-    private RunEstimate estimate(Job job, List<RequestSpec> requests) {
-        return new RunPlanner(prices).estimate(requests, job.chunkSize(), job.fetch(),
-                java.time.Duration.ofMillis(job.plan().latencyMillis()), Math.max(1, workerMaxConcurrency), WORKER_MEMORY_MB,
-                job.plan().pagesPerRequest());
+    /** The planner's prediction for the manifest, from the job's plan hints and the fleet's size. */
+    private RunEstimate estimate(Job job, List<RequestSpec> requests, FleetLayout layout) {
+        return new RunPlanner(prices).estimate(requests, layout, job.fetch(), Duration.ofMillis(job.plan().latencyMillis()),
+                WORKER_MEMORY_MB, job.plan().pagesPerRequest());
     }
 
     /** The template's default worker memory; the estimate's cost assumes it. */

@@ -5,7 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How a worker fetches a job's requests: its caps, timeouts and retry policy.
+ * How the fleet fetches a job's requests: the API's caps, timeouts and retry policy. {@code perHost} and
+ * {@code hosts} are the API's own limits across the whole fleet; {@link #sharedBy(int)} gives the part
+ * of them one worker may use. {@code maxInFlight} is one worker's own bound (its sockets).
  *
  * @param hosts            per-host overrides of {@code perHost}, keyed by host name (or host:port)
  * @param maxResponseBytes bodies past this are cut and the record says so
@@ -45,15 +47,39 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
     }
 
     /**
-     * Caps that apply to all of one worker's requests to one host, and optionally the API's own limits
-     * across the whole fleet ({@code apiMaxConcurrency}, {@code apiRequestsPerSecond}), which the
-     * dispatcher checks against the deployed worker concurrency.
+     * This config with every host's caps divided among {@code lanes} chunks that may fetch at once: what
+     * one worker may use, so that the fleet together never passes the API's limits. The dispatcher
+     * picks {@code lanes} no larger than any cap, so every share is at least one request in flight and
+     * one start a second.
      */
-    public record PerHost(int maxConcurrency, double requestsPerSecond, Integer apiMaxConcurrency, Double apiRequestsPerSecond) {
+    public FetchConfig sharedBy(int lanes) {
+        Map<String, PerHost> shared = new java.util.HashMap<>();
+        hosts.forEach((name, caps) -> shared.put(name, caps.sharedBy(lanes)));
+        return new FetchConfig(maxInFlight, perHost.sharedBy(lanes), shared, timeoutSeconds, retry, maxResponseBytes,
+                redactHeaders, allowLinkLocal);
+    }
+
+    /**
+     * What one API allows across the whole fleet: requests in flight at once, and starts per second
+     * (no one-second window holds more).
+     */
+    public record PerHost(int maxConcurrency, double requestsPerSecond) {
         public static final PerHost DEFAULT = new PerHost(32, 50);
 
-        public PerHost(int maxConcurrency, double requestsPerSecond) {
-            this(maxConcurrency, requestsPerSecond, null, null);
+        /**
+         * One lane's part. A whole number of starts a second where the share is one or more: a worker
+         * spaces its starts 1/rate apart (and a little more), which puts at most ⌊rate⌋ starts in any
+         * one-second window only when the rate is whole, so lanes × share never passes the cap.
+         */
+        public PerHost sharedBy(int lanes) {
+            int n = Math.max(1, lanes);
+            double rate = requestsPerSecond / n;
+            return new PerHost(Math.max(1, maxConcurrency / n), rate >= 1 ? Math.floor(rate) : rate);
+        }
+
+        /** The most lanes these caps can be shared by with every lane keeping at least one of each. */
+        public int maxLanes() {
+            return (int) Math.max(1, Math.min(maxConcurrency, Math.floor(requestsPerSecond)));
         }
     }
 

@@ -44,9 +44,16 @@ final class Fields {
 
     /** Every field not in {@code known} is an error: a typo must not silently become a default. */
     void rejectUnknown(Set<String> known) {
+        rejectUnknown(known, java.util.Map.of());
+    }
+
+    /** As {@link #rejectUnknown(Set)}, with fields that used to exist answered by what to write instead. */
+    void rejectUnknown(Set<String> known, java.util.Map<String, String> retired) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!known.contains(name)) {
+            if (retired.containsKey(name)) {
+                problems.add(new Problem(path(name), shown(node.get(name)), retired.get(name)));
+            } else if (!known.contains(name)) {
                 problems.add(new Problem(path(name), shown(node.get(name)),
                         "unknown field; expected one of " + new ArrayList<>(new java.util.TreeSet<>(known))));
             }

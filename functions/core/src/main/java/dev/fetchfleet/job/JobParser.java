@@ -21,7 +21,10 @@ public final class JobParser {
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal");
-    private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond", "apiMaxConcurrency", "apiRequestsPerSecond");
+    private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond");
+    /** Fleet-wide caps as large as APIs allow: these are the API's limits, not one worker's. */
+    public static final int MAX_FLEET_CONCURRENCY = 100_000;
+    public static final double MAX_FLEET_RATE = 100_000;
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "baseDelayMillis", "maxDelayMillis", "retryOn500");
     private static final Pattern HOST_KEY = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
@@ -344,13 +347,12 @@ public final class JobParser {
         if (host == null) {
             return defaults;
         }
-        host.rejectUnknown(PER_HOST_FIELDS);
-        int maxConcurrency = host.integer("maxConcurrency", defaults.maxConcurrency(), 1, MAX_IN_FLIGHT);
-        double rate = host.number("requestsPerSecond", defaults.requestsPerSecond(), 0, 100_000);
-        Integer apiConcurrency = host.has("apiMaxConcurrency")
-                ? Integer.valueOf(host.integer("apiMaxConcurrency", 1, 1, 1_000_000)) : defaults.apiMaxConcurrency();
-        Double apiRate = host.has("apiRequestsPerSecond")
-                ? Double.valueOf(host.number("apiRequestsPerSecond", 1, 0, 1_000_000)) : defaults.apiRequestsPerSecond();
-        return new FetchConfig.PerHost(maxConcurrency, rate, apiConcurrency, apiRate);
+        // One meaning per field: maxConcurrency and requestsPerSecond are the API's own limits across the fleet.
+        host.rejectUnknown(PER_HOST_FIELDS, Map.of(
+                "apiMaxConcurrency", "is gone: write the API's limit in maxConcurrency, which now holds across the whole fleet",
+                "apiRequestsPerSecond", "is gone: write the API's limit in requestsPerSecond, which now holds across the whole fleet"));
+        int maxConcurrency = host.integer("maxConcurrency", defaults.maxConcurrency(), 1, MAX_FLEET_CONCURRENCY);
+        double rate = host.number("requestsPerSecond", defaults.requestsPerSecond(), 0, MAX_FLEET_RATE);
+        return new FetchConfig.PerHost(maxConcurrency, rate);
     }
 }

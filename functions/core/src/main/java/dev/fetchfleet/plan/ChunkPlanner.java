@@ -6,20 +6,19 @@ import dev.fetchfleet.job.RequestSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a run's request list into chunks of at most {@code chunkSize}, in order. */
+/** Splits a run's request list into the chunks of its {@link FleetLayout}, in order. */
 public final class ChunkPlanner {
 
     private ChunkPlanner() {}
 
-    public static List<Chunk> plan(RunRef run, List<RequestSpec> requests, int chunkSize, FetchConfig fetch) {
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunkSize must be at least 1, was " + chunkSize);
-        }
+    public static List<Chunk> plan(RunRef run, List<RequestSpec> requests, FleetLayout layout, FetchConfig fetch) {
+        int chunkSize = layout.chunkSize();
         int count = (requests.size() + chunkSize - 1) / chunkSize;
         List<Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int from = i * chunkSize;
-            chunks.add(new Chunk(run, i, count, fetch, requests.subList(from, Math.min(requests.size(), from + chunkSize))));
+            chunks.add(new Chunk(run, i, count, layout.lanes(), fetch,
+                    requests.subList(from, Math.min(requests.size(), from + chunkSize))));
         }
         return chunks;
     }

@@ -36,18 +36,23 @@ public final class RunPlanner {
     }
 
     /**
+     * @param layout          the run's chunks and lanes, as the dispatcher lays them out ({@link FleetLayout})
      * @param pagesPerRequest the calls one request makes (pages of a paginated API), as the user guesses it
      */
-    public RunEstimate estimate(List<RequestSpec> requests, int chunkSize, FetchConfig fetch, Duration latency,
-                                int workerConcurrency, int workerMemoryMb, double pagesPerRequest) {
+    public RunEstimate estimate(List<RequestSpec> requests, FleetLayout layout, FetchConfig fetch, Duration latency,
+                                int workerMemoryMb, double pagesPerRequest) {
         int n = requests.size();
+        int chunkSize = layout.chunkSize();
         long chunks = (n + chunkSize - 1L) / chunkSize;
         double latencySeconds = latency.toMillis() / 1000.0;
+        // Each chunk fetches on its lane's share of the caps: the fleet's arithmetic, not one worker's.
+        FetchConfig share = fetch.sharedBy(layout.lanes());
         double slowestChunk = 0;
         for (int c = 0; c < chunks; c++) {
             List<RequestSpec> chunk = requests.subList(c * chunkSize, (int) Math.min(n, (long) (c + 1) * chunkSize));
-            slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, fetch, latencySeconds, pagesPerRequest));
+            slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, share, latencySeconds, pagesPerRequest));
         }
+        int workerConcurrency = layout.lanes();
         long waves = (chunks + workerConcurrency - 1) / workerConcurrency;
         double wall = RUN_OVERHEAD_SECONDS + waves * (slowestChunk + CHUNK_OVERHEAD_SECONDS);
 
@@ -85,7 +90,7 @@ public final class RunPlanner {
                 s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf());
     }
 
-    /** One chunk on one worker: its slowest host under that host's caps and the worker's in-flight cap. */
+    /** One chunk on one worker: its slowest host under that worker's share of the host's caps and its in-flight cap. */
     static double chunkSeconds(List<RequestSpec> chunk, FetchConfig fetch, double latencySeconds, double pagesPerRequest) {
         Map<String, Integer> perHost = new LinkedHashMap<>();
         Map<String, FetchConfig.PerHost> caps = new LinkedHashMap<>();
@@ -100,7 +105,8 @@ public final class RunPlanner {
             double calls = entry.getValue() * pagesPerRequest;
             // Pages of one chain go one after another: a chain of p pages takes p latencies on its own.
             double byConcurrency = latencySeconds * Math.ceil(entry.getValue() / (double) concurrency) * pagesPerRequest;
-            double byRate = calls * RATE_SLACK / cap.requestsPerSecond();
+            // The last start comes (calls - 1) spacings after the first, and its answer a latency later.
+            double byRate = Math.max(0, calls - 1) * RATE_SLACK / cap.requestsPerSecond() + latencySeconds;
             slowest = Math.max(slowest, Math.max(byConcurrency, byRate));
         }
         return slowest;

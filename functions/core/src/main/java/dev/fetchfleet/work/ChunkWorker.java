@@ -85,7 +85,7 @@ public final class ChunkWorker {
         FetchReport report;
         boolean segmentsWritten;
         try (CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock)) {
-            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetch(), startDeadline, checkpoint);
+            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, checkpoint);
             if (!report.complete()) {
                 checkpoint.seal();
                 long chains = report.unfinished().stream().filter(r -> r.paginate() != null).count();

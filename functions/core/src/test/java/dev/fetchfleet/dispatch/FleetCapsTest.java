@@ -4,106 +4,85 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.RequestSource;
 import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.plan.FleetLayout;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The warnings a dispatcher gives when the whole fleet, at its per-worker caps, could exceed the API's own limits. */
+/** What the dispatcher tells a user about the caps that bind a run, before it starts. */
 class FleetCapsTest {
 
-    private static final List<RequestSpec> ONE_HOST = List.of(get("https://api.example.com/1"), get("https://api.example.com/2"));
-
-    private static RequestSpec get(String url) {
-        return new RequestSpec(url, "GET", URI.create(url), Map.of(), null);
+    private static List<RequestSpec> requests(int n, String host) {
+        return IntStream.range(0, n).mapToObj(i -> {
+            String url = "https://" + host + "/items/" + i;
+            return new RequestSpec("r" + i, "GET", URI.create(url), Map.of(), null);
+        }).toList();
     }
 
-    private static FetchConfig fetch(FetchConfig.PerHost perHost, Map<String, FetchConfig.PerHost> hosts) {
-        return new FetchConfig(256, perHost, hosts, 30, FetchConfig.Retry.DEFAULT, 0, List.of(), false);
+    private static Job job(FetchConfig.PerHost perHost, Map<String, FetchConfig.PerHost> hosts, int maxInFlight, List<RequestSpec> requests) {
+        FetchConfig fetch = new FetchConfig(maxInFlight, perHost, hosts, 30, FetchConfig.Retry.DEFAULT, 0, List.of(), false);
+        return new Job("posts", null, new RequestSource.Inline(requests), 100, fetch, null);
     }
 
-    private static void assertMentions(String warning, String... fragments) {
+    private static List<String> notes(Job job, List<RequestSpec> requests, int workers) {
+        FleetLayout layout = FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers, Duration.ofSeconds(1), 1);
+        return FleetCaps.notes(job, requests, layout, workers);
+    }
+
+    private static void assertMentions(String note, String... fragments) {
         for (String fragment : fragments) {
-            assertTrue(warning.contains(fragment), () -> "expected <" + fragment + "> in: " + warning);
+            assertTrue(note.contains(fragment), () -> "expected <" + fragment + "> in: " + note);
         }
     }
 
     @Test
-    void warnsWhenTheFleetsConcurrencyCanExceedTheApis() {
-        // 10 workers x 8 = 80 in flight, against an API that takes 50: 5 per worker would fit.
-        FetchConfig config = fetch(new FetchConfig.PerHost(8, 1_000, 50, null), Map.of());
+    void namesTheDefaultRateWhenItPacesTheRun() {
+        List<RequestSpec> requests = requests(2_000, "api.example.com");
+        // The user raised the concurrency to the API's, but not the rate.
+        List<String> notes = notes(job(new FetchConfig.PerHost(10_000, 50), Map.of(), 256, requests), requests, 10);
 
-        List<String> warnings = FleetCaps.warnings(config, ONE_HOST, 10);
-
-        assertEquals(1, warnings.size(), warnings::toString);
-        assertMentions(warnings.getFirst(), "api.example.com", "10 workers", "maxConcurrency 8", "80", "API's 50",
-                "at most 5");
+        assertEquals(1, notes.size(), notes::toString);
+        assertMentions(notes.getFirst(), "api.example.com", "fetch.perHost.requestsPerSecond = 50", "the default", "40.0 s");
     }
 
     @Test
-    void warnsWhenTheFleetsRateCanExceedTheApis() {
-        // 4 workers x 20/s = 80/s against 50/s: 12.5/s per worker would fit.
-        FetchConfig config = fetch(new FetchConfig.PerHost(2, 20, null, 50.0), Map.of());
+    void namesTheDefaultConcurrencyWhenItPacesTheRun() {
+        List<RequestSpec> requests = requests(2_000, "api.example.com");
+        List<String> notes = notes(job(new FetchConfig.PerHost(32, 10_000), Map.of(), 256, requests), requests, 8);
 
-        List<String> warnings = FleetCaps.warnings(config, ONE_HOST, 4);
-
-        assertEquals(1, warnings.size(), warnings::toString);
-        assertMentions(warnings.getFirst(), "api.example.com", "4 workers", "requestsPerSecond 20", "80/s", "API's 50/s",
-                "at most " + String.format("%.2f", 12.5));
+        assertEquals(1, notes.size(), notes::toString);
+        assertMentions(notes.getFirst(), "fetch.perHost.maxConcurrency = 32", "the default");
     }
 
     @Test
-    void warnsOfBothLimitsAtOnce() {
-        FetchConfig config = fetch(new FetchConfig.PerHost(8, 20, 50, 50.0), Map.of());
-
-        assertEquals(2, FleetCaps.warnings(config, ONE_HOST, 10).size());
+    void saysNothingWhenTheUsersOwnCapsPaceTheRun() {
+        List<RequestSpec> requests = requests(2_000, "api.example.com");
+        assertEquals(List.of(), notes(job(new FetchConfig.PerHost(100, 1_000), Map.of(), 256, requests), requests, 10));
     }
 
     @Test
-    void usesEachHostsOverrideAndNamesTheHost() {
-        FetchConfig config = fetch(new FetchConfig.PerHost(2, 5, 100, 100.0),
-                Map.of("slow.example.com", new FetchConfig.PerHost(4, 10, 8, null)));
-        List<RequestSpec> requests = List.of(get("https://api.example.com/1"), get("https://slow.example.com/1"),
-                get("https://slow.example.com/2"));
+    void saysWhenTheWorkersSocketsCannotReachTheApisConcurrency() {
+        // 10,000 in flight allowed, but 4 workers x 256 sockets hold 1,024.
+        List<RequestSpec> requests = requests(20_000, "api.example.com");
+        List<String> notes = notes(job(new FetchConfig.PerHost(10_000, 100_000), Map.of(), 256, requests), requests, 4);
 
-        List<String> warnings = FleetCaps.warnings(config, requests, 5);
-
-        // api.example.com: 5 x 2 = 10 <= 100 and 5 x 5 = 25/s <= 100/s; slow.example.com: 5 x 4 = 20 > 8.
-        assertEquals(1, warnings.size(), warnings::toString);
-        assertMentions(warnings.getFirst(), "slow.example.com", "5 workers", "maxConcurrency 4", "20", "API's 8", "at most 1");
+        assertEquals(1, notes.size(), notes::toString);
+        assertMentions(notes.getFirst(), "only 1,024 of the API's 10,000", "fetch.maxInFlight");
     }
 
     @Test
-    void namesAHostOverriddenByHostAndPortWithItsPort() {
-        FetchConfig config = fetch(FetchConfig.PerHost.DEFAULT,
-                Map.of("api.example.com:8443", new FetchConfig.PerHost(4, 10, 8, null)));
+    void saysWhenACapBelowTheWorkerCountLetsFewerWorkersFetch() {
+        List<RequestSpec> requests = requests(1_000, "slow.example.com");
+        List<String> notes = notes(job(new FetchConfig.PerHost(32, 50),
+                Map.of("slow.example.com", new FetchConfig.PerHost(3, 10)), 256, requests), requests, 10);
 
-        List<String> warnings = FleetCaps.warnings(config, List.of(get("https://api.example.com:8443/1"), get("https://api.example.com/1")), 3);
-
-        assertEquals(1, warnings.size(), warnings::toString);
-        assertMentions(warnings.getFirst(), "api.example.com:8443", "12", "API's 8", "at most 2");
-    }
-
-    @Test
-    void staysQuietWithinTheApisLimits() {
-        // Exactly at the limits is within them: 10 x 5 = 50, 10 x 5/s = 50/s.
-        FetchConfig config = fetch(new FetchConfig.PerHost(5, 5, 50, 50.0), Map.of());
-
-        assertEquals(List.of(), FleetCaps.warnings(config, ONE_HOST, 10));
-    }
-
-    @Test
-    void staysQuietWhenTheJobStatesNoApiLimits() {
-        FetchConfig config = fetch(new FetchConfig.PerHost(900, 100_000), Map.of());
-
-        assertEquals(List.of(), FleetCaps.warnings(config, ONE_HOST, 1_000));
-    }
-
-    @Test
-    void staysQuietWhenTheWorkerConcurrencyIsUnknown() {
-        FetchConfig config = fetch(new FetchConfig.PerHost(8, 20, 1, 1.0), Map.of());
-
-        assertEquals(List.of(), FleetCaps.warnings(config, ONE_HOST, 0));
+        assertEquals(1, notes.size(), notes::toString);
+        assertMentions(notes.getFirst(), "slow.example.com", "below the 10 workers", "only 3 chunks fetch at once");
     }
 }

@@ -284,16 +284,38 @@ class JobParserTest {
                 {'source': 'posts', 'requests': ['https://api.example.com/1'],
                  'fetch': {'perHost': {'maxConcurrency': 8, 'requestsPerSecond': 20},
                            'hosts': {'API.Example.com': {'maxConcurrency': 2},
-                                     'api.example.com:8443': {'requestsPerSecond': 5, 'apiMaxConcurrency': 100,
-                                                              'apiRequestsPerSecond': 40.5},
+                                     'api.example.com:8443': {'requestsPerSecond': 5},
                                      '[::1]:8080': {'maxConcurrency': 3}}}}"""));
 
         Map<String, FetchConfig.PerHost> hosts = job.fetch().hosts();
         assertEquals(3, hosts.size(), hosts::toString);
         assertEquals(new FetchConfig.PerHost(2, 20), hosts.get("api.example.com"), "host names are kept in lower case");
-        assertEquals(new FetchConfig.PerHost(8, 5, 100, 40.5), hosts.get("api.example.com:8443"));
+        assertEquals(new FetchConfig.PerHost(8, 5), hosts.get("api.example.com:8443"));
         assertEquals(new FetchConfig.PerHost(3, 20), hosts.get("[::1]:8080"));
         assertEquals(new FetchConfig.PerHost(8, 20), job.fetch().perHost());
+    }
+
+    @Test
+    void takesFleetWideCapsAsLargeAsApisAllowAndKeepsTheWorkersOwnBound() {
+        Job job = parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'maxInFlight': 900, 'perHost': {'maxConcurrency': 10000, 'requestsPerSecond': 5000}}}"""));
+        assertEquals(new FetchConfig.PerHost(10_000, 5_000), job.fetch().perHost());
+
+        JobValidationException e = assertThrows(JobValidationException.class, () -> parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'], 'fetch': {'maxInFlight': 1000}}""")));
+        assertTrue(e.getMessage().contains("$.fetch.maxInFlight = 1000"), e.getMessage());
+    }
+
+    @Test
+    void answersTheRetiredApiCapsWithTheFieldThatNowHoldsThem() {
+        JobValidationException e = assertThrows(JobValidationException.class, () -> parser.parse(job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'fetch': {'perHost': {'maxConcurrency': 10, 'apiMaxConcurrency': 100},
+                           'hosts': {'api.example.com': {'apiRequestsPerSecond': 40}}}}""")));
+        assertTrue(e.getMessage().contains("$.fetch.perHost.apiMaxConcurrency = 100: is gone: write the API's limit in maxConcurrency"), e.getMessage());
+        assertTrue(e.getMessage().contains("$.fetch.hosts['api.example.com'].apiRequestsPerSecond = 40: is gone: write the API's limit in requestsPerSecond")
+                || e.getMessage().contains("apiRequestsPerSecond = 40: is gone"), e.getMessage());
     }
 
     @Test

@@ -47,7 +47,7 @@ class ChunkMessagesTest {
             default -> new RequestSpec("text-" + i, "PUT", URI.create("http://127.0.0.1:8080/notes/" + i),
                     Map.of("Content-Type", "text/plain"), TextNode.valueOf("note ü " + i));
         }).toList();
-        return new Chunk(RUN, 2, 7, FETCH, specs);
+        return new Chunk(RUN, 2, 7, 1, FETCH, specs);
     }
 
     /** Request by request, so a failure names the request rather than printing the whole chunk twice. */
@@ -81,7 +81,7 @@ class ChunkMessagesTest {
         ChunkMessages messages = new ChunkMessages(mapper, new LocalBronzeStore(bronze), ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES);
         RequestSpec get = chunk(1).requests().getFirst();
 
-        Chunk decoded = messages.decode(messages.encode(new Chunk(RUN, 0, 1, FETCH, List.of(get))));
+        Chunk decoded = messages.decode(messages.encode(new Chunk(RUN, 0, 1, 1, FETCH, List.of(get))));
 
         // A JSON null must not come back as a body: the fetcher would send "null" with a GET.
         assertNull(decoded.requests().getFirst().body());

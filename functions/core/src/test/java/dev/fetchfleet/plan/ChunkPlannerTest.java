@@ -26,7 +26,7 @@ class ChunkPlannerTest {
     @Test
     void splitsRequestsIntoFullChunksAndASmallerLastOne() {
         List<RequestSpec> requests = requests(250);
-        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests, 100, FetchConfig.DEFAULT);
+        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests, new FleetLayout(100, 1, 1), FetchConfig.DEFAULT);
 
         assertEquals(List.of(100, 100, 50), chunks.stream().map(c -> c.requests().size()).toList());
         assertEquals(List.of(0, 1, 2), chunks.stream().map(Chunk::index).toList());
@@ -38,14 +38,14 @@ class ChunkPlannerTest {
 
     @Test
     void makesNoSmallerChunkWhenTheRequestsDivideEvenly() {
-        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(200), 100, FetchConfig.DEFAULT);
+        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(200), new FleetLayout(100, 1, 1), FetchConfig.DEFAULT);
         assertEquals(List.of(100, 100), chunks.stream().map(c -> c.requests().size()).toList());
         assertEquals(2, chunks.getFirst().chunkCount());
     }
 
     @Test
     void putsFewerRequestsThanAChunkInOneChunk() {
-        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(3), 1000, FetchConfig.DEFAULT);
+        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(3), new FleetLayout(1000, 1, 1), FetchConfig.DEFAULT);
         assertEquals(1, chunks.size());
         assertEquals(1, chunks.getFirst().chunkCount());
         assertEquals(3, chunks.getFirst().requests().size());
@@ -53,7 +53,7 @@ class ChunkPlannerTest {
 
     @Test
     void givesEachRequestItsOwnChunkAtChunkSizeOne() {
-        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(4), 1, FetchConfig.DEFAULT);
+        List<Chunk> chunks = ChunkPlanner.plan(RUN, requests(4), new FleetLayout(1, 1, 1), FetchConfig.DEFAULT);
         assertEquals(4, chunks.size());
         assertEquals("r3", chunks.get(3).requests().getFirst().id());
     }
@@ -61,7 +61,7 @@ class ChunkPlannerTest {
     @Test
     void refusesAChunkSizeBelowOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ChunkPlanner.plan(RUN, requests(3), 0, FetchConfig.DEFAULT));
+                () -> ChunkPlanner.plan(RUN, requests(3), new FleetLayout(0, 1, 1), FetchConfig.DEFAULT));
         assertTrue(e.getMessage().contains("chunkSize"), e.getMessage());
     }
 }

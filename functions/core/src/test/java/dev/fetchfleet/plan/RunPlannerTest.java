@@ -34,7 +34,7 @@ class RunPlannerTest {
 
     @Test
     void countsChunksMessagesAndCalls() {
-        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, FetchConfig.DEFAULT, Duration.ofSeconds(1), 10, 1769, 1);
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), new FleetLayout(100, 10, 10), FetchConfig.DEFAULT, Duration.ofSeconds(1), 1769, 1);
         assertEquals(1000, e.requests());
         assertEquals(10, e.chunks());
         assertEquals(10, e.sqsMessages());
@@ -46,24 +46,26 @@ class RunPlannerTest {
     @Test
     void aConcurrencyBoundChunkTakesRoundsOfTheLatencyAndChunksGoInWaves() {
         FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(25, 100_000), 30, FetchConfig.Retry.DEFAULT);
-        // 100 per chunk at 25 at a time: 4 rounds of 1 s; 10 chunks on 5 workers: 2 waves.
-        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, caps, Duration.ofSeconds(1), 5, 1769, 1);
-        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 2 * (4 + RunPlanner.CHUNK_OVERHEAD_SECONDS), e.expectedWallSeconds(), 1e-6);
+        // The API takes 25 in flight; 5 lanes get 5 each. 100 per chunk at 5 at a time: 20 rounds of 1 s;
+        // 10 chunks on 5 lanes: 2 waves. 40 s, as 1,000 calls at 25 at a time take.
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), new FleetLayout(100, 10, 5), caps, Duration.ofSeconds(1), 1769, 1);
+        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 2 * (20 + RunPlanner.CHUNK_OVERHEAD_SECONDS), e.expectedWallSeconds(), 1e-6);
     }
 
     @Test
     void aRateBoundChunkTakesItsCallsOverTheRate() {
         FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(100, 10), 30, FetchConfig.Retry.DEFAULT);
-        RunEstimate e = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofMillis(100), 1, 1769, 1);
-        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 100 * RunPlanner.RATE_SLACK / 10 + RunPlanner.CHUNK_OVERHEAD_SECONDS,
-                e.expectedWallSeconds(), 1e-6);
+        RunEstimate e = planner.estimate(requests(100, "api.example.com"), new FleetLayout(100, 1, 1), caps, Duration.ofMillis(100), 1769, 1);
+        // The last of 100 starts comes 99 spacings after the first, and its answer a latency later.
+        assertEquals(RunPlanner.RUN_OVERHEAD_SECONDS + 99 * RunPlanner.RATE_SLACK / 10 + 0.1 + RunPlanner.CHUNK_OVERHEAD_SECONDS,
+                e.expectedWallSeconds(), 0.01, "rounded to hundredths");
     }
 
     @Test
     void pagesOfAChainAddUpAndTheAlternativesScaleWithCalls() {
         FetchConfig caps = new FetchConfig(256, new FetchConfig.PerHost(100, 100_000), 30, FetchConfig.Retry.DEFAULT);
-        RunEstimate one = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofSeconds(1), 1, 1769, 1);
-        RunEstimate ten = planner.estimate(requests(100, "api.example.com"), 100, caps, Duration.ofSeconds(1), 1, 1769, 10);
+        RunEstimate one = planner.estimate(requests(100, "api.example.com"), new FleetLayout(100, 1, 1), caps, Duration.ofSeconds(1), 1769, 1);
+        RunEstimate ten = planner.estimate(requests(100, "api.example.com"), new FleetLayout(100, 1, 1), caps, Duration.ofSeconds(1), 1769, 10);
         assertEquals(10 + RunPlanner.RUN_OVERHEAD_SECONDS + RunPlanner.CHUNK_OVERHEAD_SECONDS, ten.expectedWallSeconds(), 1e-6);
         assertEquals(10 * one.alternatives().get("thread_pool_machine").wallSeconds(),
                 ten.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
@@ -74,7 +76,7 @@ class RunPlannerTest {
 
     @Test
     void theThreadPoolMachineTakesAboutThirtyFiveMinutesForAThousandOneMinuteCalls() {
-        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), 100, FetchConfig.DEFAULT, Duration.ofMinutes(1), 10, 1769, 1);
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), new FleetLayout(100, 10, 10), FetchConfig.DEFAULT, Duration.ofMinutes(1), 1769, 1);
         // ceil(1000 / 32) = 32 rounds of a minute: the product's "about 35 minutes".
         assertEquals(32 * 60, e.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
     }

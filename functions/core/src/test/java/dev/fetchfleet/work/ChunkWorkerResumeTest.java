@@ -183,7 +183,7 @@ class ChunkWorkerResumeTest {
         new BronzeWriter(store, mapper, Clock.systemUTC()).writeManifest(new Manifest(RUN.runId(), RUN.source(),
                 RUN.ingestDate(), Instant.now(), inline.requests().size(), 1, inline.requests().size(), job.raw()));
         return new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES)
-                .encode(new Chunk(RUN, 0, 1, job.fetch(), inline.requests()));
+                .encode(new Chunk(RUN, 0, 1, 1, job.fetch(), inline.requests()));
     }
 
     private static void respond(HttpExchange exchange, String json) throws IOException {

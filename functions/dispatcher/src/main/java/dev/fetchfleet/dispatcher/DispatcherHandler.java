@@ -88,7 +88,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
             LOG.error("job rejected, nothing sent: {}", e.getMessage());
             throw e;
         }
-        result.warnings().forEach(warning -> LOG.warn("fleet caps: {}", warning));
+        result.warnings().forEach(note -> LOG.warn("fleet caps: {}", note));
         LOG.info("run dispatched", entry("run_id", result.run().runId()), entry("source", result.run().source()),
                 entry("requests", result.requests()), entry("chunks", result.chunks()), entry("chunks_sent", result.chunksSent()),
                 entry("chunks_already_done", result.chunksAlreadyDone()), entry("bronze", result.runLocation()));
@@ -110,6 +110,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
         node.put("ingestDate", result.run().ingestDate());
         node.put("requests", result.requests());
         node.put("chunks", result.chunks());
+        node.put("lanes", result.lanes());
         node.put("chunksSent", result.chunksSent());
         node.put("chunksAlreadyDone", result.chunksAlreadyDone());
         node.put("bronze", result.runLocation());

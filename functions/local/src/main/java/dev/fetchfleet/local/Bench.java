@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures a local run against the demo API with given latency and caps, beside the bound the caps
- * set: max(latency × ceil(N / concurrency cap), N / rate cap). The fleet cap is split evenly over the
- * workers, as a deployment splits it over Lambda instances. The API runs in a JVM of its own, so heap
+ * set: max(latency × ceil(N / concurrency cap), N / rate cap). The job states the caps as the API does,
+ * for the whole fleet; the dispatcher shares them among the workers. The API runs in a JVM of its own, so heap
  * and RSS are the fleet's: the embedded SQS, the dispatcher and the workers.
  */
 final class Bench {
@@ -65,20 +65,17 @@ final class Bench {
     }
 
     private static Result once(Settings s, PrintWriter err, ObjectMapper mapper) throws IOException, InterruptedException {
-        int perWorkerConcurrency = Math.max(1, s.concurrencyCap() / s.workers());
-        double perWorkerRate = s.rateCap() / s.workers();
-        int chunkSize = Math.min(1000, (s.requests() + s.workers() - 1) / s.workers());
         Path bronze = Files.createTempDirectory("fetchfleet-bench-");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (ApiProcess api = ApiProcess.start(s.latency(), mapper)) {
             String job = """
                     {"source": "bench",
                      "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},
-                     "chunkSize": %d,
+                     "plan": {"latencyMillis": %d},
                      "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": %s},
-                               "timeoutSeconds": 60}}
-                    """.formatted(api.base(), s.requests(), chunkSize, Math.min(900, perWorkerConcurrency),
-                    Math.min(900, perWorkerConcurrency), perWorkerRate);
+                               "timeoutSeconds": 120}}
+                    """.formatted(api.base(), s.requests(), Math.max(1, s.latency().toMillis()),
+                    Math.min(900, s.concurrencyCap()), s.concurrencyCap(), s.rateCap());
             AtomicLong baselineHeap = new AtomicLong();
             AtomicLong heapPeak = new AtomicLong();
             AtomicLong rssPeak = new AtomicLong();

@@ -208,7 +208,7 @@ public final class FetchFleetCli {
                         {"source": "demo",
                          "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},
                          "chunkSize": %d,
-                         "fetch": {"maxInFlight": 256, "perHost": {"maxConcurrency": 256, "requestsPerSecond": 1000},
+                         "fetch": {"maxInFlight": 256, "perHost": {"maxConcurrency": 1000, "requestsPerSecond": 2000},
                                    "timeoutSeconds": 30, "retry": {"maxAttempts": 5, "baseDelayMillis": 200, "maxDelayMillis": 5000}}}
                         """.formatted(api.baseUrl(), requests, chunkSize);
                 return runJob(job, bronze, options, spec.commandLine().getOut(), err);
@@ -351,7 +351,7 @@ public final class FetchFleetCli {
         @Option(names = "--rate", defaultValue = "100000", description = "Fleet-wide cap on requests per second (default ${DEFAULT-VALUE}).")
         double rate;
 
-        @Option(names = "--workers", defaultValue = "4", description = "Worker instances the caps are split over (default ${DEFAULT-VALUE}).")
+        @Option(names = "--workers", defaultValue = "4", description = "Worker instances; the dispatcher shares the caps among them (default ${DEFAULT-VALUE}).")
         int workers;
 
         @CommandLine.Spec
@@ -492,16 +492,19 @@ public final class FetchFleetCli {
             try {
                 dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
                 var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.s3())).expand(parsed);
+                Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
+                double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
+                // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
+                var layout = dev.fetchfleet.plan.FleetLayout.plan(requests, parsed.chunkSize(), parsed.fetch(), workers, assumed, pages);
                 estimate = new dev.fetchfleet.plan.RunPlanner(dev.fetchfleet.plan.Prices.load(mapper)).estimate(requests,
-                        parsed.chunkSize(), parsed.fetch(),
-                        latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis()), workers, memoryMb,
-                        pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest());
+                        layout, parsed.fetch(), assumed, memoryMb, pages);
+                dev.fetchfleet.dispatch.FleetCaps.notes(parsed, requests, layout, workers).forEach(note -> err.println("note: " + note));
             } catch (JobValidationException e) {
                 return invalidJob(err, e);
             }
             err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
                     estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
-            err.printf("FetchFleet (%d workers, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
+            err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
                     estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
                     estimate.lambdaGbSeconds());
             estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",

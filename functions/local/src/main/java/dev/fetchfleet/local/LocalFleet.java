@@ -10,6 +10,7 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriteException;
 import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +105,9 @@ public final class LocalFleet {
             // Workers first, as a deployed fleet is there before a job arrives; they poll an empty queue.
             Tally tally = new Tally();
             AtomicBoolean stop = new AtomicBoolean();
+            // A poller holds one of these while it receives and fetches: after dispatch, only as many as the
+            // run's lanes, so a run resumed with more workers than it was laid out for fetches no faster.
+            Semaphore fetching = new Semaphore(options.workers());
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
             try {
                 for (int i = 0; i < options.workers(); i++) {
@@ -110,7 +115,7 @@ public final class LocalFleet {
                             ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
                             new ContinuationQueue(sqs.client(), queue));
-                    pollers.submit(() -> poll(sqs.client(), queue, handler, stop));
+                    pollers.submit(() -> poll(sqs.client(), queue, handler, stop, fetching));
                 }
                 beforeDispatch.run();
                 long dispatchNanos = System.nanoTime();
@@ -120,7 +125,11 @@ public final class LocalFleet {
                 } catch (BronzeWriteException e) {
                     return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
                 }
-                int chunks = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow().chunks();
+                Manifest manifest = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow();
+                int chunks = manifest.chunks();
+                if (manifest.lanes() != null && manifest.lanes() < options.workers()) {
+                    fetching.acquire(options.workers() - manifest.lanes());
+                }
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
                 double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);
@@ -163,8 +172,9 @@ public final class LocalFleet {
                     new LocalLambdaContext("fetchfleet-dispatcher", Duration.ofMinutes(15), 1024));
             JsonNode result = mapper.readTree(out.toByteArray());
             RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
-            progress.printf("dispatched run %s: %d requests in %d chunks -> %s%n", run.runId(),
-                    result.get("requests").asInt(), result.get("chunks").asInt(), result.get("bronze").asText());
+            progress.printf("dispatched run %s: %d requests in %d chunks, %d fetching at once -> %s%n", run.runId(),
+                    result.get("requests").asInt(), result.get("chunks").asInt(), result.path("lanes").asInt(1),
+                    result.get("bronze").asText());
             if (result.path("chunksAlreadyDone").asInt() > 0) {
                 progress.printf("resuming: %d chunks already written are not fetched again; %d sent%n",
                         result.get("chunksAlreadyDone").asInt(), result.get("chunksSent").asInt());
@@ -178,31 +188,47 @@ public final class LocalFleet {
     }
 
     /** One poller: what Lambda's SQS event source mapping does for one concurrent invocation. */
-    private void poll(SqsClient sqs, String queue, WorkerHandler handler, AtomicBoolean stop) {
+    private void poll(SqsClient sqs, String queue, WorkerHandler handler, AtomicBoolean stop, Semaphore fetching) {
         while (!stop.get()) {
-            List<Message> messages;
             try {
-                messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(1)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            } catch (RuntimeException e) {
-                continue; // the queue is being shut down, or a transient error: poll again
-            }
-            if (messages.isEmpty()) {
-                continue;
-            }
-            SQSBatchResponse response = handler.handleRequest(toEvent(messages),
-                    new LocalLambdaContext("fetchfleet-worker", options.workerTimeout(), 1769));
-            Set<String> failed = response.getBatchItemFailures().stream()
-                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-            for (Message message : messages) {
-                if (failed.contains(message.messageId())) {
-                    // Lambda would wait out the visibility timeout; locally a short pause does the same job.
-                    int receives = Integer.parseInt(message.attributesAsStrings().getOrDefault("ApproximateReceiveCount", "1"));
-                    sqs.changeMessageVisibility(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle())
-                            .visibilityTimeout(Math.min(30, 2 * receives)));
-                } else {
-                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                if (!fetching.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue;
                 }
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                pollOnce(sqs, queue, handler);
+            } finally {
+                fetching.release();
+            }
+        }
+    }
+
+    /** One receive and, when a chunk came, one invocation: what Lambda's SQS event source does for one poll. */
+    private void pollOnce(SqsClient sqs, String queue, WorkerHandler handler) {
+        List<Message> messages;
+        try {
+            messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        } catch (RuntimeException e) {
+            return; // the queue is being shut down, or a transient error: poll again
+        }
+        if (messages.isEmpty()) {
+            return;
+        }
+        SQSBatchResponse response = handler.handleRequest(toEvent(messages),
+                new LocalLambdaContext("fetchfleet-worker", options.workerTimeout(), 1769));
+        Set<String> failed = response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+        for (Message message : messages) {
+            if (failed.contains(message.messageId())) {
+                // Lambda would wait out the visibility timeout; locally a short pause does the same job.
+                int receives = Integer.parseInt(message.attributesAsStrings().getOrDefault("ApproximateReceiveCount", "1"));
+                sqs.changeMessageVisibility(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle())
+                        .visibilityTimeout(Math.min(30, 2 * receives)));
+            } else {
+                sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
             }
         }
     }

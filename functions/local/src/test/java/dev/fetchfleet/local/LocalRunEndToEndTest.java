@@ -60,7 +60,10 @@ class LocalRunEndToEndTest {
             try (Stream<Path> files = Files.walk(bronze)) {
                 parts = files.filter(p -> p.getFileName().toString().startsWith("part-")).toList();
             }
-            assertEquals(20, parts.size());
+            // chunkSize is the largest chunk: the dispatcher may cut smaller ones so that the lanes end together.
+            int chunks = MAPPER.readTree(parts.getFirst().getParent().resolve("_manifest.json").toFile()).get("chunks").asInt();
+            assertEquals(chunks, parts.size());
+            assertTrue(chunks >= 20, "no chunk over chunkSize 50: " + chunks + " chunks");
             for (Path part : parts) {
                 Matcher m = PART.matcher(bronze.relativize(part).toString());
                 assertTrue(m.matches(), "design layout: " + part);
@@ -89,8 +92,8 @@ class LocalRunEndToEndTest {
             assertEquals(0, status.exitCode(), status.err());
             JsonNode state = status.summary();
             assertTrue(state.get("complete").asBoolean());
-            assertEquals(20, state.get("parts_written").asInt());
-            assertEquals(20, state.get("parts_expected").asInt());
+            assertEquals(chunks, state.get("parts_written").asInt());
+            assertEquals(chunks, state.get("parts_expected").asInt());
             assertEquals(1000, state.get("records").asInt());
             assertEquals(100, state.get("status_counts").get("404").asInt());
             assertTrue(state.get("estimated_wall_seconds").asDouble() > 0, "the manifest carries the planner's estimate");

@@ -31,22 +31,26 @@ class PlannerAccuracyTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            // name, requests, chunkSize, workers, per-host concurrency, per-host rate, latency ms
-            "concurrency-bound: 400 requests in 8 chunks on 4 workers at 10 at a time and 500 ms, 400, 50, 4, 10, 1000, 500",
-            "rate-bound: 300 requests in 3 chunks on 3 workers at 20 per second, 300, 100, 3, 50, 20, 100",
-            "wave-bound: 600 requests in 6 chunks on 2 workers at 50 at a time and 300 ms, 600, 100, 2, 50, 1000, 300"})
+            // name, requests, chunkSize, workers, the API's concurrency and rate (fleet-wide), latency ms
+            "concurrency-bound: 400 requests on 4 workers at 40 at a time and 500 ms, 400, 50, 4, 40, 1000, 500",
+            "rate-bound: 300 requests on 3 workers at 60 per second, 300, 100, 3, 150, 60, 100",
+            "wave-bound: 600 requests on 2 workers at 100 at a time and 300 ms, 600, 100, 2, 100, 1000, 300"})
     void predictsTheWallTimeOfALocalRunWithin20Percent(String name, int requests, int chunkSize, int workers, int concurrency,
                                                        double rate, long latencyMs, @TempDir Path dir) throws Exception {
         try (DemoApi api = DemoApi.start(0, new DemoApi.Options(Duration.ofMillis(latencyMs), 0, 1))) {
             String document = """
                     {"source": "plan", "chunkSize": %d,
                      "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},
-                     "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": %s}}}
-                    """.formatted(chunkSize, api.baseUrl(), requests, concurrency, concurrency, rate);
+                     "plan": {"latencyMillis": %d},
+                     "fetch": {"perHost": {"maxConcurrency": %d, "requestsPerSecond": %s}}}
+                    """.formatted(chunkSize, api.baseUrl(), requests, latencyMs, concurrency, rate);
             Job job = new JobParser(MAPPER).parse(document);
-            RunEstimate estimate = new RunPlanner(Prices.load(MAPPER)).estimate(
-                    new RequestListExpander(MAPPER, path -> { throw new java.io.IOException("no files"); }).expand(job),
-                    job.chunkSize(), job.fetch(), Duration.ofMillis(latencyMs), workers, 1769, 1);
+            var requestList = new RequestListExpander(MAPPER, path -> { throw new java.io.IOException("no files"); }).expand(job);
+            // The dispatcher's own layout for this fleet, as `plan` computes it.
+            var layout = dev.fetchfleet.plan.FleetLayout.plan(requestList, job.chunkSize(), job.fetch(), workers,
+                    Duration.ofMillis(latencyMs), 1);
+            RunEstimate estimate = new RunPlanner(Prices.load(MAPPER)).estimate(requestList, layout, job.fetch(),
+                    Duration.ofMillis(latencyMs), 1769, 1);
 
             RunSummary measured = new LocalFleet(new LocalBronzeStore(dir), path -> { throw new java.io.IOException("no files"); },
                     new LocalFleet.Options(workers, Duration.ofMinutes(15), 5, Duration.ofMinutes(5)),
