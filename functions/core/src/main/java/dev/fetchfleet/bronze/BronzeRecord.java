@@ -1,5 +1,6 @@
 package dev.fetchfleet.bronze;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -40,6 +41,17 @@ public record BronzeRecord(
     public BronzeRecord withError(String why) {
         return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
                 fetchedAt, durationMs, attempts, error == null ? why : error + "; " + why, page);
+    }
+
+    /**
+     * Whether this record stands for data the run did not get: no answer, a 5xx or 429 after its
+     * retries, or a page that ended its chain early (maxPages, a refused or malformed next link, a
+     * truncated body). Such a record holds its source's incremental state. A 4xx other than 429 is the
+     * API's answer, and is not counted.
+     */
+    @JsonIgnore
+    public boolean failed() {
+        return status == null || status == 429 || status >= 500 || error != null;
     }
 
     /** How a status is counted in {@code _SUCCESS} and summaries: the code, or "error" for no response. */

@@ -1,6 +1,9 @@
 package dev.fetchfleet.bronze;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.job.FailureTolerance;
+import dev.fetchfleet.state.StateStore;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -130,7 +135,9 @@ public final class BronzeWriter {
 
     /**
      * Writes {@code _SUCCESS} if every part of the run now exists and nobody wrote it yet. Any worker
-     * may call this after its part; the conditional write makes exactly one of them the writer.
+     * may call this after its part; the conditional write makes exactly one of them the writer, and only
+     * that one moves the source's state: forward, and only when no more requests failed than the job's
+     * {@code incremental.tolerateFailures} allows, so the next run asks again for what this one missed.
      */
     public Optional<Success> completeIfDone(RunRef run) {
         Manifest manifest = readManifest(run)
@@ -140,11 +147,17 @@ public final class BronzeWriter {
             return Optional.empty();
         }
         Map<String, Long> counts = new TreeMap<>();
-        java.util.Set<String> requestIds = new java.util.HashSet<>();
+        Set<String> requestIds = new HashSet<>();
+        Set<String> failedIds = new HashSet<>();
+        long noAnswer = 0;
+        long refused = 0;
+        long cut = 0;
         long records = 0;
-        com.fasterxml.jackson.databind.JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
+        JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
         String itemsPath = incremental == null ? null : incremental.path("itemsPath").asText(null);
         String valuePath = incremental == null ? null : incremental.path("valuePath").asText(null);
+        FailureTolerance tolerance = incremental == null ? FailureTolerance.NONE
+                : FailureTolerance.read(incremental.get("tolerateFailures"), "$.incremental.tolerateFailures", new ArrayList<>());
         String largest = null;
         for (String part : parts) {
             List<BronzeRecord> partRecords = readPart(part);
@@ -152,21 +165,41 @@ public final class BronzeWriter {
                 counts.merge(record.statusKey(), 1L, Long::sum);
                 requestIds.add(record.requestId());
                 records++;
+                if (record.failed()) {
+                    failedIds.add(record.requestId());
+                    if (record.status() == null) {
+                        noAnswer++;
+                    } else if (record.status() == 429 || record.status() >= 500) {
+                        refused++;
+                    } else {
+                        cut++;
+                    }
+                }
             }
             if (itemsPath != null && valuePath != null) {
-                largest = dev.fetchfleet.state.StateStore.larger(largest,
-                        dev.fetchfleet.state.StateStore.largest(partRecords, itemsPath, valuePath).orElse(null));
+                largest = StateStore.larger(largest, StateStore.largest(partRecords, itemsPath, valuePath).orElse(null));
             }
         }
+        long failed = failedIds.size();
+        boolean moves = tolerance.allows(failed, requestIds.size());
+        String failures = failed + " of " + requestIds.size() + " requests failed (" + noAnswer + " records without an answer, "
+                + refused + " with a 5xx or 429 after their retries, " + cut + " ending a chain early)";
+        Success.StateMove move = failed == 0
+                ? new Success.StateMove(true, "no request failed")
+                : moves
+                ? new Success.StateMove(true, failures + ", within incremental.tolerateFailures (" + tolerance + ")")
+                : new Success.StateMove(false, "held: " + failures + ", more than incremental.tolerateFailures ("
+                + tolerance + ") allows; the next run starts from the same state");
         Success success = new Success(run.runId(), run.source(), requestIds.size(), records, manifest.chunks(), counts,
-                manifest.startedAt(), clock.instant());
+                manifest.startedAt(), clock.instant(), failed, move);
         if (!store.putIfAbsent(run.successKey(), toJson(success))) {
             return Optional.empty();
         }
-        // Only the run that wrote _SUCCESS moves its source's state, and only forward.
-        new dev.fetchfleet.state.StateStore(store, mapper).advance(run.source(),
-                incremental == null ? null : incremental.path("name").asText("since"), largest,
-                manifest.startedAt().toString(), run.runId());
+        if (move.advanced()) {
+            new StateStore(store, mapper).advance(run.source(),
+                    incremental == null ? null : incremental.path("name").asText("since"), largest,
+                    manifest.startedAt().toString(), run.runId());
+        }
         return Optional.of(success);
     }
 

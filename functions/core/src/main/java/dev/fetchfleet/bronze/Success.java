@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code _SUCCESS}: written once, when every part of the run exists; counts requests, records (a
- * paginated request has one per page) and records by status.
+ * paginated request has one per page), records by status, the requests that failed, and whether the
+ * source's state moved for this run, and why not when it held.
  */
 public record Success(
         @JsonProperty("run_id") String runId,
@@ -16,5 +17,16 @@ public record Success(
         @JsonProperty("chunks") int chunks,
         @JsonProperty("status_counts") Map<String, Long> statusCounts,
         @JsonProperty("started_at") Instant startedAt,
-        @JsonProperty("finished_at") Instant finishedAt) {
+        @JsonProperty("finished_at") Instant finishedAt,
+        /** Requests with at least one failed record (see {@link BronzeRecord#failed()}); 0 in files written before it existed. */
+        @JsonProperty("failed_requests") long failedRequests,
+        /** Whether the source's state moved; null in files written before it existed. */
+        @JsonProperty("state") StateMove state) {
+
+    /** What completing the run did to its source's state: moved, or held and why. */
+    public record StateMove(@JsonProperty("advanced") boolean advanced, @JsonProperty("reason") String reason) {}
+
+    public Success withState(StateMove move) {
+        return new Success(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, move);
+    }
 }

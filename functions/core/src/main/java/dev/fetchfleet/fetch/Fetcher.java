@@ -160,7 +160,12 @@ public final class Fetcher {
                     progressFailure = progressFailure == null ? failed.getCause() : progressFailure;
                     continue;
                 }
-                chain = new Chain(List.of(failed(run, requests.get(i), clock.instant(), 0, 0, "internal error: " + e.getCause())), true);
+                // A chain records its own errors page by page; what gets here (an Error) fails the chunk,
+                // which goes on from its checkpoint, rather than standing in for the chain's pages.
+                progressFailure = progressFailure == null
+                        ? new IllegalStateException("chain of request " + requests.get(i).id() + " failed: " + e.getCause(), e.getCause())
+                        : progressFailure;
+                continue;
             }
             records.addAll(chain.pages());
             if (!chain.complete()) {
@@ -200,45 +205,69 @@ public final class Fetcher {
 
     /**
      * Fetches a request and, if it paginates, its pages one after another: each page its own record,
-     * the chain ending at its last page, an answer that is not a 2xx, maxPages, a next link to another
-     * host (unless allowed) or back to a page already fetched, the last two recorded as errors. A chain
-     * with a cursor starts at the cursor's page.
+     * the chain ending at its last page, an answer that is not a 2xx, maxPages, a next link that cannot
+     * be followed (not a URL, to another host unless allowed, back to a page already fetched) or an
+     * unexpected error, each of these last recorded as the error of the page it happened on, so the
+     * pages before it stay. A chain with a cursor starts at the cursor's page.
      */
     private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, RetryPolicy retry,
                              Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
-            BronzeRecord record = fetchOne(run, request, config, retry, inFlight, host, startDeadline);
+            BronzeRecord record;
+            try {
+                record = fetchOne(run, request, config, retry, inFlight, host, startDeadline);
+            } catch (RuntimeException e) {
+                record = unsent(run, request, e);
+            }
             if (record == null) {
                 return new Chain(List.of(), false);
             }
             tell(progress, record, null);
             return new Chain(List.of(record), true);
         }
-        URI first = Pagination.first(paginate, request.url());
-        URI url = cursor == null ? first : cursor.next();
         Set<URI> seen = cursor == null ? new HashSet<>() : new HashSet<>(cursor.fetched());
         List<BronzeRecord> pages = new ArrayList<>();
-        for (int page = cursor == null ? 0 : cursor.page(); ; page++) {
-            BronzeRecord record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline);
-            if (record == null) {
-                return new Chain(pages, false);
-            }
-            record = record.withPage(page);
-            seen.add(url);
+        int page = cursor == null ? 0 : cursor.page();
+        URI first;
+        try {
+            first = Pagination.first(paginate, request.url());
+        } catch (RuntimeException e) {
+            BronzeRecord record = unsent(run, request, e).withPage(page);
+            tell(progress, record, null);
+            return new Chain(List.of(record), true);
+        }
+        URI url = cursor == null ? first : cursor.next();
+        for (; ; page++) {
+            BronzeRecord record;
             URI goOn = null;
-            if (record.status() != null && record.status() >= 200 && record.status() < 300) {
-                Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                if (next.isPresent()) {
-                    URI nextUrl = next.get();
-                    String refusal = refusal(paginate, request, nextUrl, page, seen, config.allowLinkLocal());
-                    if (refusal == null) {
-                        goOn = nextUrl;
-                    } else {
+            try {
+                record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline);
+                if (record == null) {
+                    return new Chain(pages, false);
+                }
+                record = record.withPage(page);
+                seen.add(url);
+                if (record.status() != null && record.status() >= 200 && record.status() < 300) {
+                    String refusal;
+                    try {
+                        Optional<URI> next = Pagination.next(paginate, first, url, record, page);
+                        refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
+                        goOn = refusal == null ? next.orElse(null) : null;
+                    } catch (RuntimeException bad) {
+                        // The page's answer stays as it came; its chain ends here, saying why.
+                        refusal = (bad instanceof Pagination.BadNextLink ? bad.getMessage()
+                                : "next page could not be worked out: " + describe(bad)) + "; next page not fetched";
+                    }
+                    if (refusal != null) {
                         record = record.withError(refusal);
                     }
                 }
+            } catch (RuntimeException e) {
+                // Anything else that goes wrong on this page ends the chain here, in this page's record.
+                record = unsent(run, request.at(url), e).withPage(page);
+                goOn = null;
             }
             tell(progress, record, goOn);
             pages.add(record);
@@ -247,6 +276,11 @@ public final class Fetcher {
             }
             url = goOn;
         }
+    }
+
+    /** The record of a request that could not be sent or read for a reason no retry changes (a refused header, say). */
+    private BronzeRecord unsent(RunRef run, RequestSpec request, RuntimeException e) {
+        return failed(run, request, clock.instant(), 0, 0, "request failed unexpectedly, not retried: " + describe(e));
     }
 
     /**

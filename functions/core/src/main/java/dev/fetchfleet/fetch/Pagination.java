@@ -19,6 +19,8 @@ final class Pagination {
 
     private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*((?:;\\s*[^;,]+)*)");
     private static final Pattern REL_NEXT = Pattern.compile(";\\s*rel\\s*=\\s*\"?([^\";]*)\"?", Pattern.CASE_INSENSITIVE);
+    /** A rel naming "next" anywhere in a header: if none of its parsed links is next, the header was misread. */
+    private static final Pattern MENTIONS_NEXT = Pattern.compile("rel\\s*=\\s*\"?[^\";,]*\\bnext\\b", Pattern.CASE_INSENSITIVE);
 
     private Pagination() {}
 
@@ -32,30 +34,56 @@ final class Pagination {
     }
 
     /**
+     * A next link this page carried but that cannot be followed: not a URL, a Link header that does not
+     * parse, a cursor or list of the wrong shape. The page keeps its answer and says why its chain ended.
+     */
+    static final class BadNextLink extends RuntimeException {
+        BadNextLink(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * @param first the chain's first URL (cursor, page and offset vary their parameters on it)
      * @param page  the 0-based number of the page just fetched
+     * @throws BadNextLink when the page names a next page in a way that cannot be followed
      */
     static Optional<URI> next(Paginate p, URI first, URI current, BronzeRecord fetched, int page) {
         JsonNode body = "json".equals(fetched.bodyEncoding()) ? fetched.body() : null;
         return switch (p.type()) {
-            case "link" -> nextLink(fetched.responseHeaders().get("link")).map(current::resolve);
-            case "next_url" -> text(at(body, p.path())).map(current::resolve);
-            case "cursor" -> text(at(body, p.path())).map(cursor -> withParam(first, p.param(), cursor));
-            case "page" -> nonEmpty(at(body, p.stopWhenEmpty()))
+            case "link" -> nextLink(fetched.responseHeaders().get("link")).map(link -> resolve(current, link, "Link header rel=\"next\""));
+            case "next_url" -> text(at(body, p.path()), "next_url at " + p.path()).map(link -> resolve(current, link, "next_url at " + p.path()));
+            case "cursor" -> text(at(body, p.path()), "cursor at " + p.path()).map(cursor -> withParam(first, p.param(), cursor));
+            case "page" -> nonEmpty(at(body, p.stopWhenEmpty()), p.stopWhenEmpty())
                     ? Optional.of(withParam(first, p.param(), Long.toString((long) p.start() + page + 1))) : Optional.empty();
-            case "offset" -> nonEmpty(at(body, p.stopWhenEmpty()))
+            case "offset" -> nonEmpty(at(body, p.stopWhenEmpty()), p.stopWhenEmpty())
                     ? Optional.of(withParam(first, p.param(), Long.toString((long) (page + 1) * p.limit()))) : Optional.empty();
             default -> throw new IllegalArgumentException("unknown pagination type " + p.type());
         };
     }
 
-    /** The rel="next" target of an RFC 8288 Link header. */
+    private static URI resolve(URI current, String link, String what) {
+        try {
+            return current.resolve(link);
+        } catch (IllegalArgumentException e) {
+            throw new BadNextLink(what + " is not a valid URL (" + quoted(link) + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The rel="next" target of an RFC 8288 Link header; empty when it has none.
+     *
+     * @throws BadNextLink when the header holds no {@code <target>; params} at all, or names a next link
+     *                     that is not in that form: a chain must not end quietly on a header it misread
+     */
     static Optional<String> nextLink(String header) {
-        if (header == null) {
+        if (header == null || header.isBlank()) {
             return Optional.empty();
         }
         Matcher link = LINK.matcher(header);
+        boolean any = false;
         while (link.find()) {
+            any = true;
             Matcher rel = REL_NEXT.matcher(link.group(2));
             while (rel.find()) {
                 for (String value : rel.group(1).trim().split("\\s+")) {
@@ -65,6 +93,9 @@ final class Pagination {
                 }
             }
         }
+        if (!any || MENTIONS_NEXT.matcher(header).find()) {
+            throw new BadNextLink("Link header does not parse as <URL>; rel=\"next\": " + quoted(header));
+        }
         return Optional.empty();
     }
 
@@ -72,16 +103,32 @@ final class Pagination {
         return DotPath.at(node, dotPath);
     }
 
-    private static Optional<String> text(JsonNode node) {
-        if (node == null || node.isNull() || node.isContainerNode()) {
+    /** A link or cursor value: empty when absent, null or blank (the last page); an object or a list is no value. */
+    private static Optional<String> text(JsonNode node, String what) {
+        if (node == null || node.isNull()) {
             return Optional.empty();
+        }
+        if (node.isContainerNode()) {
+            throw new BadNextLink(what + " is " + (node.isArray() ? "a list" : "an object") + ", not a value: " + quoted(node.toString()));
         }
         String value = node.asText();
         return value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
-    private static boolean nonEmpty(JsonNode node) {
-        return node != null && node.isArray() && !node.isEmpty();
+    /** Whether the list at {@code path} has items; absent or null ends the chain, anything but a list is an error. */
+    private static boolean nonEmpty(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isArray()) {
+            throw new BadNextLink("stopWhenEmpty " + path + " is not a list: " + quoted(node.toString()));
+        }
+        return !node.isEmpty();
+    }
+
+    private static String quoted(String text) {
+        String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+        return '"' + shown + '"';
     }
 
     /** The URL with query parameter {@code name} set to {@code value} (replaced if present). */

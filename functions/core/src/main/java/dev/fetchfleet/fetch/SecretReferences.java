@@ -39,7 +39,7 @@ public final class SecretReferences {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach((name, value) -> headers.put(name, resolve(value, store, cache)));
-        return new RequestSpec(request.id(), request.method(), request.url(), headers, request.body());
+        return request.withHeaders(headers);
     }
 
     private static String resolve(String text, Store store, Map<String, String> cache) {
@@ -49,7 +49,13 @@ public final class SecretReferences {
             String kind = matcher.group(1);
             String name = matcher.group(2).strip();
             String value = cache.computeIfAbsent(kind + ":" + name, k -> {
-                String v = store.value(kind, name);
+                String v;
+                try {
+                    v = store.value(kind, name);
+                } catch (RuntimeException e) {
+                    // Which reference failed, beside why: a chunk parked in the DLQ says what to fix.
+                    throw new IllegalStateException("secret {{" + kind + ":" + name + "}} could not be read: " + e.getMessage(), e);
+                }
                 if (v == null) {
                     throw new IllegalStateException("secret {{" + kind + ":" + name + "}} has no value");
                 }

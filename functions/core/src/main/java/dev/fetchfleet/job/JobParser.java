@@ -16,7 +16,8 @@ public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
             "paginate", "incremental");
-    private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh");
+    private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh",
+            "tolerateFailures");
     private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
@@ -84,7 +85,8 @@ public final class JobParser {
                 inc.problem("name", inc.get("name"), "must be 1 to 64 of A-Z a-z 0-9 _, and not last_success_started_at");
             }
             incremental = new Incremental(name, inc.string("itemsPath", null, true), inc.string("valuePath", null, true),
-                    inc.string("initial", null, true), inc.bool("fullRefresh", false));
+                    inc.string("initial", null, true), inc.bool("fullRefresh", false),
+                    FailureTolerance.read(inc.get("tolerateFailures"), inc.path("tolerateFailures"), problems));
         }
 
         if (!problems.isEmpty()) {

@@ -8,6 +8,12 @@ import dev.fetchfleet.job.DotPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +62,13 @@ public final class StateStore {
         return Optional.ofNullable(best);
     }
 
-    /** Numbers compare as numbers, anything else (ISO-8601 times included) as text. */
+    /**
+     * The larger of two state values: as numbers when both are numbers, as instants when both are
+     * ISO-8601 times with an offset or Z (any offset, any fraction of a second:
+     * {@code 2026-01-01T00:00:00.5Z} is after {@code 2026-01-01T00:00:00Z} and after
+     * {@code 2026-01-01T01:00:00+01:00}), as local date-times when both
+     * have no offset, else as text. Of two equal values the first is kept.
+     */
     public static String larger(String a, String b) {
         if (a == null) {
             return b;
@@ -64,12 +76,56 @@ public final class StateStore {
         if (b == null) {
             return a;
         }
+        Optional<BigDecimal> numberA = number(a);
+        Optional<BigDecimal> numberB = number(b);
+        if (numberA.isPresent() && numberB.isPresent()) {
+            return numberA.get().compareTo(numberB.get()) >= 0 ? a : b;
+        }
+        Optional<Instant> instantA = instant(a);
+        Optional<Instant> instantB = instant(b);
+        if (instantA.isPresent() && instantB.isPresent()) {
+            return instantA.get().compareTo(instantB.get()) >= 0 ? a : b;
+        }
+        Optional<LocalDateTime> localA = localTime(a);
+        Optional<LocalDateTime> localB = localTime(b);
+        if (localA.isPresent() && localB.isPresent()) {
+            return localA.get().compareTo(localB.get()) >= 0 ? a : b;
+        }
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Optional<BigDecimal> number(String text) {
         try {
-            return new BigDecimal(a).compareTo(new BigDecimal(b)) >= 0 ? a : b;
-        } catch (NumberFormatException notNumbers) {
-            return a.compareTo(b) >= 0 ? a : b;
+            return Optional.of(new BigDecimal(text.strip()));
+        } catch (NumberFormatException notANumber) {
+            return Optional.empty();
         }
     }
+
+    /** An ISO-8601 date-time with an offset ({@code Z}, {@code +01:00}, {@code +0100}) as an instant. */
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(OffsetDateTime.parse(text.strip(), ISO_OFFSET).toInstant());
+        } catch (DateTimeParseException notATime) {
+            return Optional.empty();
+        }
+    }
+
+    /** A date-time without an offset: two such values compare by time, whatever their precision. */
+    private static Optional<LocalDateTime> localTime(String text) {
+        try {
+            return Optional.of(LocalDateTime.parse(text.strip(), DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+        } catch (DateTimeParseException notATime) {
+            return Optional.empty();
+        }
+    }
+
+    private static final DateTimeFormatter ISO_OFFSET = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter();
 
     /** Moves {@code name} to {@code observed} if larger, and records the run as the last success. */
     public SourceState advance(String source, String name, String observed, String startedAt, String runId) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fetchfleet.Json;
+import dev.fetchfleet.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,6 +207,70 @@ class BronzeWriterTest {
         assertEquals(1, onDisk.get("status_counts").get("error").asLong());
         assertEquals("2026-03-01T12:05:00Z", onDisk.get("finished_at").asText());
         assertEquals(Optional.of(success), writer.readSuccess(RUN));
+    }
+
+    /** A one-chunk incremental run of {@code records}, its manifest tolerating {@code tolerate} failures (null: the default). */
+    private Optional<Success> completeIncrementalRun(RunRef run, String tolerate, List<BronzeRecord> records) throws IOException {
+        String incremental = "{\"itemsPath\": \"items\", \"valuePath\": \"at\", \"initial\": \"2026-01-01T00:00:00Z\""
+                + (tolerate == null ? "" : ", \"tolerateFailures\": " + tolerate) + "}";
+        writer.writeManifest(new Manifest(run.runId(), run.source(), run.ingestDate(), STARTED, records.size(), 1, records.size(),
+                mapper.readTree("{\"source\": \"posts\", \"incremental\": " + incremental + "}")));
+        writer.writePart(run, 0, records);
+        return writer.completeIfDone(run);
+    }
+
+    private BronzeRecord items(String id, String... times) throws IOException {
+        StringBuilder items = new StringBuilder();
+        for (String time : times) {
+            items.append(items.isEmpty() ? "" : ",").append("{\"at\": \"").append(time).append("\"}");
+        }
+        return ok(id, mapper.readTree("{\"items\": [" + items + "]}"), "json");
+    }
+
+    @Test
+    void aRunWithAFailedRequestHoldsItsSourcesStateSaysWhyAndTheNextCleanRunMovesIt() throws IOException {
+        StateStore state = new StateStore(store, mapper);
+        Success held = completeIncrementalRun(RUN, null, List.of(items("a", "2026-02-01T00:00:00Z"), noResponse("b"),
+                status("c", 503), items("d", "2026-03-01T00:00:00Z").withError("maxPages (1) reached; next page not fetched"))).orElseThrow();
+
+        assertEquals(3, held.failedRequests());
+        assertFalse(held.state().advanced());
+        assertTrue(held.state().reason().startsWith("held: 3 of 4 requests failed (1 records without an answer, "
+                + "1 with a 5xx or 429 after their retries, 1 ending a chain early)"), held.state().reason());
+        assertTrue(held.state().reason().contains("incremental.tolerateFailures (0)"), held.state().reason());
+        JsonNode onDisk = mapper.readTree(store.get(RUN.successKey()).orElseThrow());
+        assertEquals(3, onDisk.get("failed_requests").asLong());
+        assertFalse(onDisk.get("state").get("advanced").asBoolean());
+        assertEquals(Optional.empty(), state.read("posts"), "the state did not move, not even last_success_started_at");
+
+        RunRef clean = new RunRef("posts", "2026-03-02", "run-2");
+        Success moved = completeIncrementalRun(clean, null, List.of(items("a", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00.5Z"),
+                items("b", "2026-03-01T01:00:00+01:00"))).orElseThrow();
+
+        assertTrue(moved.state().advanced(), moved.state().reason());
+        assertEquals(0, moved.failedRequests());
+        assertEquals("2026-03-01T00:00:00.5Z", state.read("posts").orElseThrow().values().get("since"),
+                "half a second past midnight is after midnight written with another offset");
+        assertEquals("run-2", state.read("posts").orElseThrow().lastSuccessRunId());
+    }
+
+    @Test
+    void aRunWithinItsToleratedFailuresMovesTheStateAndCountsThem() throws IOException {
+        List<BronzeRecord> oneOfFour = List.of(items("a", "2026-02-01T00:00:00Z"), items("b"), items("c"), noResponse("d"));
+
+        Success byPercent = completeIncrementalRun(RUN, "\"25%\"", oneOfFour).orElseThrow();
+        assertTrue(byPercent.state().advanced(), byPercent.state().reason());
+        assertEquals(1, byPercent.failedRequests());
+        assertTrue(byPercent.state().reason().contains("within incremental.tolerateFailures (25%)"), byPercent.state().reason());
+        assertEquals("2026-02-01T00:00:00Z", new StateStore(store, mapper).read("posts").orElseThrow().values().get("since"));
+
+        Success overCount = completeIncrementalRun(new RunRef("posts", "2026-03-02", "run-2"), "0",
+                List.of(items("a", "2026-04-01T00:00:00Z"), noResponse("d"))).orElseThrow();
+        assertFalse(overCount.state().advanced(), overCount.state().reason());
+        assertEquals("2026-02-01T00:00:00Z", new StateStore(store, mapper).read("posts").orElseThrow().values().get("since"));
+
+        Success underPercent = completeIncrementalRun(new RunRef("posts", "2026-03-03", "run-3"), "\"24.9%\"", oneOfFour).orElseThrow();
+        assertFalse(underPercent.state().advanced(), "1 of 4 is 25%, over 24.9%: " + underPercent.state().reason());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fetchfleet.fetch;
 import static dev.fetchfleet.fetch.LoopbackApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Headers that name secrets ({@code {{secretsmanager:…}}}, {@code {{ssm:…}}}) go out with the secret's
@@ -116,6 +119,28 @@ class FetcherSecretsTest {
             fetcher.fetchAll(RUN, requests(api, 10, HEADERS), CONFIG, Instant.now().plusSeconds(60));
             assertEquals(4, asked.size(), "a second chunk reads them again (a rotated secret is picked up): " + asked);
             assertEquals(20, api.requestCount());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"link", "next_url", "cursor", "page", "offset"})
+    void followsEveryPageOfAChainWhoseHeaderNamesASecret(String type) throws IOException {
+        try (PagedApi api = PagedApi.requiring("Bearer " + TOKEN)) {
+            RequestSpec request = new RequestSpec("chain", "GET", api.first(type), HEADERS, null).withPaginate(PagedApi.paginate(type));
+
+            FetchReport report = new Fetcher(http, mapper, Clock.systemUTC(), store)
+                    .fetchAll(RUN, List.of(request), CONFIG, Instant.now().plusSeconds(60));
+
+            assertTrue(report.complete());
+            assertEquals(PagedApi.records(type), report.records().size(), "every page of the chain: " + report.records());
+            for (int page = 0; page < report.records().size(); page++) {
+                BronzeRecord record = report.records().get(page);
+                assertEquals(page, record.page());
+                assertEquals(200, record.status(), "page " + page + " went out with the secret's value");
+                assertNull(record.error(), record.error());
+            }
+            assertEquals(type + "-" + (PagedApi.PAGES - 1), report.records().get(PagedApi.PAGES - 1).body().get("items").get(0).asText());
+            assertFalse(mapper.writeValueAsString(report.records()).contains(TOKEN), "the value stays out of bronze");
         }
     }
 

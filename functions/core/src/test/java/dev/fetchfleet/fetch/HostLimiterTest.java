@@ -87,34 +87,38 @@ class HostLimiterTest {
     @Test
     void holdsTheNextStartForTheWholePause() throws InterruptedException {
         HostLimiter limiter = new HostLimiter(4, 1_000);
+        long start = System.nanoTime(); // before the pause: however long the pause call takes, the start is later
         limiter.pause(TimeUnit.MILLISECONDS.toNanos(500));
 
-        long start = System.nanoTime();
         limiter.acquire();
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         limiter.release();
 
-        assertTrue(waited >= 450, "started " + waited + " ms into a 500 ms pause");
+        assertTrue(waited >= 500, "started " + waited + " ms into a 500 ms pause");
     }
 
     @Test
     void holdsBackARequestAlreadyWaitingForItsTurnWhenAPauseComes() throws Exception {
-        HostLimiter limiter = new HostLimiter(4, 2); // starts 525 ms apart
+        // Starts 2.1 s apart: the pause below must come while the second request waits, and a busy
+        // machine would have to hold this thread up for two seconds to make it come too late.
+        HostLimiter limiter = new HostLimiter(4, 0.5);
         long start = System.nanoTime();
         limiter.acquire();
         limiter.release();
         CompletableFuture<Long> second = startsAfterMillis(limiter, start);
-        Thread.sleep(100); // the second request is now waiting for its turn, due at about 525 ms
+        Thread.sleep(100); // the second request is now waiting for its turn, due at about 2,100 ms
 
-        limiter.pause(TimeUnit.MILLISECONDS.toNanos(1_500)); // a Retry-After: nothing before about 1,600 ms
+        limiter.pause(TimeUnit.MILLISECONDS.toNanos(3_000)); // a Retry-After: nothing before about 3,100 ms
 
-        long startedAt = second.get(10, TimeUnit.SECONDS);
-        assertTrue(startedAt >= 1_400, "the waiting request started at " + startedAt + " ms, inside the pause");
+        long startedAt = second.get(20, TimeUnit.SECONDS);
+        assertTrue(startedAt >= 3_000, "the waiting request started at " + startedAt + " ms, inside the pause");
     }
 
     @Test
     void slowsARequestAlreadyWaitingForItsTurnWhenTheHostThrottles() throws Exception {
-        HostLimiter limiter = new HostLimiter(4, 4); // starts 262 ms apart; 525 ms once halved
+        // Starts 2.1 s apart, 4.2 s once halved (the floor here is 0.2/s): the 429 below must come while
+        // the second request waits, which a busy machine would have to delay by two seconds to spoil.
+        HostLimiter limiter = new HostLimiter(4, 0.5);
         long start = System.nanoTime();
         limiter.acquire();
         limiter.release();
@@ -123,8 +127,8 @@ class HostLimiterTest {
 
         limiter.throttled();
 
-        long startedAt = second.get(10, TimeUnit.SECONDS);
-        assertTrue(startedAt >= 450, "the waiting request started at " + startedAt + " ms, at the rate from before the 429");
+        long startedAt = second.get(20, TimeUnit.SECONDS);
+        assertTrue(startedAt >= 4_000, "the waiting request started at " + startedAt + " ms, at the rate from before the 429");
     }
 
     /** Acquires on another thread; completes with when it was let start, in ms after {@code origin}. */

@@ -13,6 +13,8 @@ import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.JobParser;
+import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -123,6 +125,46 @@ class ChunkMessagesTest {
 
         assertTrue(e.getMessage().contains("claim-check object missing"), e.getMessage());
         assertTrue(e.getMessage().contains(store.locate(RUN.claimCheckKey(2))), e.getMessage());
+    }
+
+    /** Every field of every request, pagination of each type and secret references together, inline and by claim-check. */
+    @Test
+    void carriesEveryFieldOfPaginatedRequestsWithSecretReferencesThroughAMessageAndAClaimCheck() throws IOException {
+        JsonNode body = mapper.readTree("{\"q\": \"x\", \"n\": [1, 2.5, null]}");
+        Map<String, String> headers = Map.of("Authorization", "Bearer {{secretsmanager:api/token}}", "X-Key", "{{ssm:/api/key}}",
+                "Content-Type", "application/json");
+        List<RequestSpec> requests = List.of(
+                new RequestSpec("link", "POST", URI.create("https://api.example.com/a?x=1"), headers, body)
+                        .withPaginate(new Paginate("link", null, null, 1, null, "limit", 100, 7, List.of("cdn.example.com"))),
+                new RequestSpec("next", "GET", URI.create("https://api.example.com/b"), headers, null)
+                        .withPaginate(new Paginate("next_url", "paging.next", null, 1, null, "limit", 100, 50, List.of())),
+                new RequestSpec("cursor", "PUT", URI.create("https://api.example.com/c"), headers, TextNode.valueOf("text ü"))
+                        .withPaginate(new Paginate("cursor", "meta.next_cursor", "after", 1, null, "limit", 100, 9, List.of())),
+                new RequestSpec("page", "GET", URI.create("https://api.example.com/d"), headers, null)
+                        .withPaginate(new Paginate("page", null, "p", 0, "data.items", "limit", 100, 3, List.of())),
+                new RequestSpec("offset", "GET", URI.create("https://api.example.com/e"), headers, null)
+                        .withPaginate(new Paginate("offset", null, "skip", 1, "items", "take", 25, 11, List.of())));
+        // Through the parser, so every setting a job can write is set away from its default.
+        FetchConfig fetch = new JobParser(mapper).parse("""
+                {"source": "s", "requests": ["https://api.example.com/"],
+                 "fetch": {"maxInFlight": 64, "perHost": {"maxConcurrency": 8, "requestsPerSecond": 12.5},
+                           "hosts": {"api.example.com": {"maxConcurrency": 4, "requestsPerSecond": 2}},
+                           "timeoutSeconds": 20, "retry": {"maxAttempts": 3, "baseDelayMillis": 100, "maxDelayMillis": 5000, "retryOn500": true},
+                           "maxResponseBytes": 4096, "redactHeaders": ["X-Session"], "allowLinkLocal": true}}
+                """).fetch();
+        assertFalse(fetch.equals(FetchConfig.DEFAULT));
+        Chunk chunk = new Chunk(RUN, 1, 3, 4, fetch, requests);
+
+        Chunk inline = new ChunkMessages(mapper, new LocalBronzeStore(bronze), ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES)
+                .decode(new ChunkMessages(mapper, new LocalBronzeStore(bronze), ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES).encode(chunk));
+        ChunkMessages small = new ChunkMessages(mapper, new LocalBronzeStore(bronze), 300);
+        String pointer = small.encode(chunk);
+        assertTrue(pointer.contains("claimCheck"), pointer);
+
+        assertSameChunk(chunk, inline);
+        assertSameChunk(chunk, small.decode(pointer));
+        assertEquals("Bearer {{secretsmanager:api/token}}", inline.requests().getFirst().headers().get("Authorization"),
+                "a message carries the reference, never a value");
     }
 
     @Test

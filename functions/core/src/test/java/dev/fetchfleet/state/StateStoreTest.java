@@ -64,6 +64,23 @@ class StateStoreTest {
     }
 
     @Test
+    void timesCompareAsInstantsWhateverTheirOffsetOrPrecision() {
+        assertEquals("2026-01-01T00:00:00.5Z", StateStore.larger("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5Z"),
+                "as text, '.' sorts before 'Z'");
+        assertEquals("2026-01-01T00:00:00.5Z", StateStore.larger("2026-01-01T00:00:00.5Z", "2026-01-01T01:00:00+01:00"));
+        assertEquals("2026-01-01T00:30:00-01:00", StateStore.larger("2026-01-01T01:00:00Z", "2026-01-01T00:30:00-01:00"),
+                "00:30 at -01:00 is 01:30 UTC");
+        assertEquals("2026-01-01T00:00:00.000001Z", StateStore.larger("2026-01-01T00:00:00.000001Z", "2026-01-01T00:00:00Z"));
+        assertEquals("2026-01-01T00:00:00+0100", StateStore.larger("2025-12-31T22:59:59.999999999Z", "2026-01-01T00:00:00+0100"));
+        assertEquals("2026-01-01T00:00", StateStore.larger("2026-01-01T00:00", "2026-01-01T00:00:00.000"),
+                "two times without an offset compare as times too: equal, so the value held stays");
+        assertEquals("2026-01-01T00:00:00Z", StateStore.larger("2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00"),
+                "the same instant: the value already held stays");
+        assertEquals("b", StateStore.larger("2026-01-01T00:00:00Z", "b"), "a time and a word compare as text");
+        assertEquals("1e3", StateStore.larger("999.5", "1e3"));
+    }
+
+    @Test
     void placeholdersTakeTheirValuesEverywhereButTheIncrementalObject() throws Exception {
         var job = mapper.readTree("""
                 {"source": "s", "requests": [{"url": "https://api.example.com/x?since={{state:since}}",

@@ -120,7 +120,8 @@ class DeliveryTest {
     void aChunkCutAfterProgressGoesOnInANewMessageAndOneWithoutProgressIsHandedBack(String stores) throws Exception {
         try (SlowApi api = new SlowApi(400)) {
             Fleet fleet = Fleet.on(stores);
-            Clock clock = Clock.systemUTC();
+            // The deadline comes once five requests (one host's cap) have started, not after a real half-second.
+            Clock clock = new StartsThenDeadlineClock(() -> calls(api), 5);
             WorkerHandler worker = new WorkerHandler(ChunkWorker.create(fleet.mapper, fleet.store,
                     Fetcher.newHttpClient(Duration.ofSeconds(5)), clock), WorkerMetrics.none(), clock,
                     DeadLetterQueue.none(), new ContinuationQueue(fleet.sqs, fleet.queueUrl));
@@ -132,14 +133,14 @@ class DeliveryTest {
             assertEquals(1, stuck.getBatchItemFailures().size(), "no progress: handed back, counted towards the DLQ");
             assertEquals(List.of(), fleet.receiveAll(), "and not sent again");
 
-            // 11.5 s left: 0.5 s of starts, 5 requests (0.4 s each) at a time.
+            // 11.5 s left: 0.5 s of starts on the worker's clock, which the first five starts use up.
             SQSBatchResponse cut = worker.handleRequest(Fleet.sqsEvent(first), new TestContext("fetchfleet-worker", 11_500));
             assertEquals(List.of(), cut.getBatchItemFailures(), "progress: this message is done with");
             List<Message> continued = fleet.receiveAll();
             assertEquals(1, continued.size());
             assertEquals(first.getFirst().body(), continued.getFirst().body());
             Map<String, Integer> keptAtCut = keptAtCut(fleet, run, api);
-            assertTrue(keptAtCut.size() >= 4 && keptAtCut.size() < 20, "some fetched before the cut: " + keptAtCut.keySet());
+            assertTrue(keptAtCut.size() >= 4 && keptAtCut.size() <= 5, "the five started before the deadline (less one 429 handed back between retries): " + keptAtCut.keySet());
 
             SQSBatchResponse finished = worker.handleRequest(Fleet.sqsEvent(continued), new TestContext("fetchfleet-worker", 300_000));
 
@@ -203,17 +204,20 @@ class DeliveryTest {
             RunRef run = runOf(fleet, fleet.dispatch(job(api, 20, 20, "")));
             List<Message> messages = fleet.receiveAll();
 
-            // 11.5 s left, a 1 s request timeout and 10 s to write: requests may start for 0.5 s only,
-            // 5 at a time (0.4 s each) start in that window: 5 or 10 of 20.
-            SQSBatchResponse cut = work(fleet, messages, 11_500);
+            // 11.5 s left, a 1 s request timeout and 10 s to write: requests may start for 0.5 s only, on a
+            // worker clock that the first five starts (one host's cap) use up, whatever the machine's speed.
+            Clock clock = new StartsThenDeadlineClock(() -> calls(api), 5);
+            WorkerHandler worker = new WorkerHandler(ChunkWorker.create(fleet.mapper, fleet.store,
+                    Fetcher.newHttpClient(Duration.ofSeconds(5)), clock), WorkerMetrics.none(), clock);
+            SQSBatchResponse cut = worker.handleRequest(Fleet.sqsEvent(messages), new TestContext("fetchfleet-worker", 11_500));
 
             assertEquals(1, cut.getBatchItemFailures().size());
             BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper, Clock.systemUTC());
             assertFalse(fleet.store.exists(run.partKey(0)));
             Map<String, Integer> keptAtCut = keptAtCut(fleet, run, api);
-            assertTrue(keptAtCut.size() >= 4 && keptAtCut.size() < 20, "checkpoint holds what was fetched: " + keptAtCut.keySet());
+            assertTrue(keptAtCut.size() >= 4 && keptAtCut.size() <= 5, "checkpoint holds the five started before the deadline (less one 429 handed back): " + keptAtCut.keySet());
 
-            SQSBatchResponse redelivered = work(fleet, messages, 300_000);
+            SQSBatchResponse redelivered = worker.handleRequest(Fleet.sqsEvent(messages), new TestContext("fetchfleet-worker", 300_000));
 
             assertEquals(List.of(), redelivered.getBatchItemFailures());
             List<BronzeRecord> part = bronze.readPart(run.partKey(0));

@@ -55,6 +55,39 @@ class DispatcherHandlerTest {
     }
 
     @Test
+    void sharesTheApisCapsAmongTheChunksTheWorkerConcurrencyLetsRunAtOnce() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        // The deployed dispatcher is told the event source's MaximumConcurrency (WORKER_MAX_CONCURRENCY).
+        var dispatcher = new dev.fetchfleet.dispatcher.DispatcherHandler(dev.fetchfleet.dispatch.Dispatcher.create(fleet.mapper,
+                fleet.store, fleet.sqs, fleet.queueUrl, dev.fetchfleet.dispatcher.DispatcherHandler.requestsFromFiles(fleet.s3), java.time.Clock.systemUTC(), 4));
+        String job = """
+                {"source": "items", "chunkSize": 10,
+                 "template": {"url": "https://api.example.com/items/{n}", "values": {"n": {"from": 1, "to": 100}}},
+                 "fetch": {"perHost": {"maxConcurrency": 3, "requestsPerSecond": 30}}}""";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dispatcher.handleRequest(new java.io.ByteArrayInputStream(job.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out,
+                new TestContext("fetchfleet-dispatcher", 300_000));
+
+        JsonNode answer = fleet.mapper.readTree(out.toByteArray());
+        // 3 in flight for the whole fleet of 4 workers: 3 chunks, larger than chunkSize, each 1 in flight.
+        assertEquals(3, answer.get("lanes").asInt(), answer.toString());
+        assertEquals(3, answer.get("chunks").asInt(), answer.toString());
+        assertTrue(answer.get("warnings").toString().contains("only 3 chunks fetch at once"), answer.toString());
+        ChunkMessages codec = new ChunkMessages(fleet.mapper, fleet.store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES);
+        List<Chunk> chunks = fleet.receiveAll().stream().map(Message::body).map(codec::decode).toList();
+        assertEquals(3, chunks.size());
+        for (Chunk chunk : chunks) {
+            assertEquals(3, chunk.lanes());
+            assertEquals(new dev.fetchfleet.job.FetchConfig.PerHost(3, 30), chunk.fetch().perHost(), "the API's caps, as written");
+            assertEquals(new dev.fetchfleet.job.FetchConfig.PerHost(1, 10), chunk.fetchShare().perHost(), "one lane's share");
+        }
+        Manifest manifest = fleet.mapper.readValue(fleet.store.get(new RunRef("items", answer.get("ingestDate").asText(),
+                answer.get("runId").asText()).manifestKey()).orElseThrow(), Manifest.class);
+        assertEquals(3, manifest.lanes());
+        assertEquals(34, manifest.chunkSize());
+    }
+
+    @Test
     void theManualInvokeSampleIsAJobTheDispatcherAccepts() throws Exception {
         Fleet fleet = Fleet.onLocalServers();
         JsonNode answer = fleet.mapper.readTree(fleet.dispatch(Files.readString(Repo.file("events/manual-invoke.json"))));

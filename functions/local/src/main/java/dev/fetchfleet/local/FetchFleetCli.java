@@ -113,6 +113,11 @@ public final class FetchFleetCli {
         } else if (!summary.complete()) {
             err.println("INCOMPLETE: " + summary.problem());
         }
+        // A completed run whose failures held the source's state says so here too, not only in status.
+        dev.fetchfleet.bronze.BronzeWriter bronze = new dev.fetchfleet.bronze.BronzeWriter(store, mapper, Clock.systemUTC());
+        bronze.findRun(summary.source(), summary.runId()).flatMap(bronze::readSuccess).map(dev.fetchfleet.bronze.Success::state)
+                .filter(move -> !move.advanced())
+                .ifPresent(move -> err.println("source state " + move.reason()));
         err.flush();
         try {
             out.println(mapper.writeValueAsString(summary));
@@ -241,7 +246,7 @@ public final class FetchFleetCli {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Benchmarks: 'caps' measures a local run beside the bound its caps set; 'compare' runs the same "
                     + "request lists through one-after-another, platform thread pools and FetchFleet side by side.",
-            subcommands = {BenchCommand.class, CompareCommand.class, PagesCommand.class, CellCommand.class})
+            subcommands = {BenchCommand.class, CompareCommand.class, PagesCommand.class, PlannerBenchCommand.class, CellCommand.class})
     static final class BenchCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -308,6 +313,41 @@ public final class FetchFleetCli {
                     r.ratio(), r.records(), r.peakConcurrency());
             printJson(spec, mapper, r);
             return r.complete() ? 0 : EXIT_INCOMPLETE;
+        }
+    }
+
+    @Command(name = "planner", mixinStandardHelpOptions = true,
+            description = "The planner's wall-time prediction beside measured local runs (concurrency-, rate- and wave-bound jobs); "
+                    + "exit 0 when every prediction is within --tolerance of its run, 3 when not.")
+    static final class PlannerBenchCommand implements Callable<Integer> {
+        @Option(names = "--tolerance", defaultValue = "0.20", description = "Largest error allowed, as a fraction of the measured time (default ${DEFAULT-VALUE}).")
+        double tolerance;
+
+        @Option(names = "--scenario", split = ",", description = "Only these scenarios (default: all of concurrency-bound, rate-bound, wave-bound).")
+        List<String> only;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectMapper mapper = Json.newMapper();
+            PrintWriter err = spec.commandLine().getErr();
+            List<BenchPlanner.Result> results = new java.util.ArrayList<>();
+            boolean within = true;
+            for (BenchPlanner.Scenario scenario : BenchPlanner.SCENARIOS) {
+                if (only != null && !only.contains(scenario.name())) {
+                    continue;
+                }
+                BenchPlanner.Result r = BenchPlanner.measure(scenario, mapper);
+                err.printf("planner, %s: predicted %.2f s, measured %.2f s, off by %.0f%%%s%n", scenario.name(),
+                        r.predictedSeconds(), r.measuredSeconds(), r.error() * 100, r.complete() ? "" : " (run INCOMPLETE)");
+                err.flush();
+                results.add(r);
+                within &= r.complete() && r.error() <= tolerance;
+            }
+            printJson(spec, mapper, results);
+            return within ? 0 : EXIT_INCOMPLETE;
         }
     }
 
@@ -420,6 +460,10 @@ public final class FetchFleetCli {
                     s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
                     s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
                     s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+            if (s.stateMove() != null) {
+                err.printf("%d failed requests; source state %s%n", s.failedRequests(),
+                        s.stateMove().advanced() ? "moved (" + s.stateMove().reason() + ")" : s.stateMove().reason());
+            }
             if (s.estimatedWallSeconds() != null) {
                 err.printf("planned %.1f s at dispatch%s%n", s.estimatedWallSeconds(),
                         s.actualWallSeconds() == null ? "" : String.format(java.util.Locale.ROOT, "; took %.1f s", s.actualWallSeconds()));

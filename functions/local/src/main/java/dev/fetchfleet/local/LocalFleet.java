@@ -94,6 +94,9 @@ public final class LocalFleet {
     /** Runs a job to the end (or to the run timeout); the job's problems come back as JobValidationException. */
     public RunSummary run(String jobDocument) {
         long startNanos = System.nanoTime();
+        if (secrets == SecretReferences.NONE) {
+            UnresolvedSecrets.refuse(jobDocument, files, mapper);
+        }
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
             String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
@@ -107,7 +110,8 @@ public final class LocalFleet {
             AtomicBoolean stop = new AtomicBoolean();
             // A poller holds one of these while it receives and fetches: after dispatch, only as many as the
             // run's lanes, so a run resumed with more workers than it was laid out for fetches no faster.
-            Semaphore fetching = new Semaphore(options.workers());
+            // Fair, so that taking the surplus permits is not starved by pollers cycling through them.
+            Semaphore fetching = new Semaphore(options.workers(), true);
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
             try {
                 for (int i = 0; i < options.workers(); i++) {
@@ -127,7 +131,7 @@ public final class LocalFleet {
                 }
                 Manifest manifest = new BronzeWriter(store, mapper, clock).readManifest(run).orElseThrow();
                 int chunks = manifest.chunks();
-                if (manifest.lanes() != null && manifest.lanes() < options.workers()) {
+                if (manifest.lanes() != null && manifest.lanes() < options.workers() && manifest.chunks() > manifest.lanes()) {
                     fetching.acquire(options.workers() - manifest.lanes());
                 }
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);

@@ -7,6 +7,7 @@ import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.Manifest;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.bronze.Success;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
 /** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
 @JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
         "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters", "estimated_wall_seconds",
-        "actual_wall_seconds", "source_state"})
+        "actual_wall_seconds", "failed_requests", "state_move", "source_state"})
 record RunStatus(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -32,6 +33,9 @@ record RunStatus(
         /** The planner's prediction from the manifest, beside the run's time from start to _SUCCESS. */
         @JsonProperty("estimated_wall_seconds") Double estimatedWallSeconds,
         @JsonProperty("actual_wall_seconds") Double actualWallSeconds,
+        /** From _SUCCESS: requests with a failed record, and whether the source's state moved or held and why (null before _SUCCESS). */
+        @JsonProperty("failed_requests") Long failedRequests,
+        @JsonProperty("state_move") Success.StateMove stateMove,
         /** The source's incremental state now (values and last completed run). */
         @JsonProperty("source_state") dev.fetchfleet.state.SourceState sourceState) {
 
@@ -53,11 +57,13 @@ record RunStatus(
             }
         }
         Double estimated = manifest.estimate() == null ? null : manifest.estimate().expectedWallSeconds();
-        Double actual = bronze.readSuccess(run).map(s -> java.time.Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0)
+        Optional<Success> success = bronze.readSuccess(run);
+        Double actual = success.map(s -> java.time.Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0)
                 .orElse(null);
         return Optional.of(new RunStatus(store.exists(run.successKey()), run.runId(), run.source(), run.ingestDate(),
                 store.locate(run.prefix()), parts.size(), manifest.chunks(), manifest.requests(), records, counts,
                 bronze.chunksWithCheckpoints(run).size(), deadLetters, estimated, actual,
+                success.map(Success::failedRequests).orElse(null), success.map(Success::state).orElse(null),
                 new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null)));
     }
 

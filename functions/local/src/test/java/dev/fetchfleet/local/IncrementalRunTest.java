@@ -1,9 +1,12 @@
 package dev.fetchfleet.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.fetchfleet.Json;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -21,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scheduled runs of an incremental source against an API whose items change between them: the second
- * asks only for what is newer than the first run's largest value; a failed run leaves the state where
- * it was; a full refresh starts from the initial value.
+ * asks only for what is newer than the first run's largest value; a run with a failed request leaves
+ * the state where it was and says why in _SUCCESS and status, and the next clean run moves it; a full
+ * refresh starts from the initial value.
  */
 class IncrementalRunTest {
 
@@ -32,12 +36,24 @@ class IncrementalRunTest {
         return Cli.run(args);
     }
 
+    private static Path onlySuccessOf(Path bronze, String runId) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(bronze)) {
+            return files.filter(p -> p.getFileName().toString().equals("_SUCCESS") && p.toString().contains("run_id=" + runId + "/"))
+                    .findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void theNextRunFetchesOnlyWhatIsNewerThanTheLastCompletedRun(@TempDir Path dir) throws Exception {
         Map<String, String> items = new ConcurrentSkipListMap<>(Map.of("a", "2026-02-01T00:00:00Z", "b", "2026-03-01T00:00:00Z"));
         List<String> sinceSeen = new CopyOnWriteArrayList<>();
         HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        api.createContext("/broken", exchange -> {
+            try (exchange) {
+                HttpJson.send(exchange, 503, "{\"error\": \"down\"}");
+            }
+        });
         api.createContext("/changes", exchange -> {
             try (exchange) {
                 String since = URLDecoder.decode(exchange.getRequestURI().getRawQuery().replaceFirst("^since=", ""), StandardCharsets.UTF_8);
@@ -66,24 +82,42 @@ class IncrementalRunTest {
             assertEquals(0, second.exitCode(), second.err());
             assertEquals("2026-03-01T00:00:00Z", sinceSeen.get(1), "the second run asks only for what is newer");
 
-            // A run that fails (its second chunk needs a secret nothing here resolves) leaves the state alone.
+            // A run in which one request fails (503 after its retries) completes, but holds the state: the
+            // items it saw (2026-05-01) are not a reason to skip what the failed request would have returned.
             Path failing = dir.resolve("failing.json");
-            Files.writeString(failing, "{\"source\": \"changes\", \"chunkSize\": 1, \"requests\": [{\"id\": \"changes\", \"url\": \"" + base
-                    + "/changes?since={{state:since}}\"}, {\"id\": \"poison\", \"url\": \"" + base + "/changes?since=x\", "
-                    + "\"headers\": {\"X-Token\": \"{{ssm:/fetchfleet/missing}}\"}}], " + incremental + "}");
+            Files.writeString(failing, "{\"source\": \"changes\", \"requests\": [{\"id\": \"changes\", \"url\": \"" + base
+                    + "/changes?since={{state:since}}\"}, {\"id\": \"broken\", \"url\": \"" + base + "/broken\"}], "
+                    + "\"fetch\": {\"retry\": {\"maxAttempts\": 2, \"baseDelayMillis\": 10, \"maxDelayMillis\": 10}}, " + incremental + "}");
             items.put("d", "2026-05-01T00:00:00Z");
-            Cli.Result failed = fetchfleet("run", failing.toString(), "--bronze", bronze, "--max-receive-count", "1");
-            assertEquals(FetchFleetCli.EXIT_INCOMPLETE, failed.exitCode(), failed.err());
+            Cli.Result failed = fetchfleet("run", failing.toString(), "--bronze", bronze);
+            assertEquals(0, failed.exitCode(), "every request is in bronze, the failed one with its 503: " + failed.err());
+            assertTrue(failed.err().contains("source state held: 1 of 2 requests failed"), failed.err());
+            assertEquals("2026-04-01T00:00:00Z", sinceSeen.getLast());
 
-            Cli.Result status = fetchfleet("status", "--bronze", bronze, "--run-id", second.summary().get("run_id").asText());
-            assertEquals("2026-04-01T00:00:00Z", status.summary().get("source_state").get("values").get("since").asText(),
+            String failedRun = failed.summary().get("run_id").asText();
+            Cli.Result held = fetchfleet("status", "--bronze", bronze, "--run-id", failedRun);
+            assertEquals("2026-04-01T00:00:00Z", held.summary().get("source_state").get("values").get("since").asText(),
                     "state is the second run's largest value, not moved by the failed run's 2026-05-01");
+            assertEquals(1, held.summary().get("failed_requests").asInt());
+            assertFalse(held.summary().get("state_move").get("advanced").asBoolean());
+            assertTrue(held.err().contains("source state held: 1 of 2 requests failed"), held.err());
+            JsonNode success = Json.newMapper().readTree(Files.readString(onlySuccessOf(Path.of(bronze), failedRun)));
+            assertEquals(1, success.get("failed_requests").asInt());
+            assertTrue(success.get("state").get("reason").asText().contains("1 with a 5xx or 429 after their retries"), success.toString());
+
+            // The next clean run starts from the held state, sees what the failed run saw, and moves it.
+            Cli.Result clean = fetchfleet("run", job.toString(), "--bronze", bronze);
+            assertEquals(0, clean.exitCode(), clean.err());
+            assertEquals("2026-04-01T00:00:00Z", sinceSeen.getLast(), "asked from where the state held");
+            Cli.Result moved = fetchfleet("status", "--bronze", bronze, "--run-id", clean.summary().get("run_id").asText());
+            assertEquals("2026-05-01T00:00:00Z", moved.summary().get("source_state").get("values").get("since").asText());
+            assertTrue(moved.summary().get("state_move").get("advanced").asBoolean());
 
             Cli.Result refresh = fetchfleet("run", job.toString(), "--bronze", bronze, "--full-refresh");
             assertEquals(0, refresh.exitCode(), refresh.err());
             assertEquals(INITIAL, sinceSeen.getLast(), "a full refresh starts from the initial value");
             assertTrue(Files.readString(Path.of(bronze, "_state", "source=changes", "state.json")).contains("2026-05-01T00:00:00Z"),
-                    "and its completed run moves the state to what it saw");
+                    "and its completed run keeps the state at what it saw");
         } finally {
             api.stop(0);
         }

@@ -127,6 +127,84 @@ class LocalChainResumeTest {
         }
     }
 
+    /**
+     * The same kill, in a chain whose page {@code bad} carries a next_url with a raw space: resumed, the
+     * chain goes on from the page it was waiting on and ends at the bad link, that page's answer kept
+     * with why; every page lands once, none is replaced by an error record, none asked for past it.
+     */
+    @Test
+    void aChainKilledMidRunThenEndedByAMalformedLinkKeepsEveryPageOnce(@TempDir Path dir) throws Exception {
+        long seed = Long.getLong("fetchfleet.seed", 20261130L);
+        int pages = 800;
+        int bad = 700;
+        int held = 200 + new Random(seed).nextInt(400);
+        AtomicIntegerArray asked = new AtomicIntegerArray(pages);
+        AtomicIntegerArray answered = new AtomicIntegerArray(pages);
+        CountDownLatch heldArrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+
+        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        api.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        api.createContext("/feed", exchange -> {
+            try (exchange) {
+                String query = exchange.getRequestURI().getRawQuery();
+                int page = query == null ? 0 : Integer.parseInt(query.replaceAll(".*page=(\\d+).*", "$1"));
+                if (asked.incrementAndGet(page) == 1 && page == held) {
+                    heldArrived.countDown();
+                    release.await(60, TimeUnit.SECONDS);
+                    return; // never answered: its worker is dead by now
+                }
+                Thread.sleep(3);
+                String next = page == bad ? "\"feed?page=" + (page + 1) + " x\"" : "\"feed?page=" + (page + 1) + "\"";
+                HttpJson.send(exchange, 200, "{\"items\":[{\"n\":" + page + "}],\"paging\":{\"next\":" + next + "}}");
+                answered.incrementAndGet(page);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        api.start();
+        try {
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, """
+                    {"source": "feed", "requests": [{"id": "bad-link-feed", "url": "http://127.0.0.1:%d/feed"}],
+                     "paginate": {"type": "next_url", "path": "paging.next", "maxPages": 5000},
+                     "fetch": {"timeoutSeconds": 5, "perHost": {"maxConcurrency": 8, "requestsPerSecond": 1000}}}
+                    """.formatted(api.getAddress().getPort()));
+            Path bronze = dir.resolve("bronze");
+            List<String> args = List.of("run", job.toString(), "--bronze", bronze.toString(), "--run-id", "bad-link-" + seed,
+                    "--workers", "1");
+
+            Process process = Cli.start(args, dir.resolve("first.log"));
+            assertTrue(heldArrived.await(120, TimeUnit.SECONDS), "page " + held + " was never asked for: " + Files.readString(dir.resolve("first.log")));
+            process.destroyForcibly(); // SIGKILL
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            release.countDown();
+
+            Cli.Result resumed = Cli.run(args);
+
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            List<JsonNode> records = jsonLines(files(bronze, "part-"));
+            assertEquals(bad + 1, records.size(), "pages 0 to " + bad + ", each once");
+            for (int page = 0; page <= bad; page++) {
+                JsonNode record = records.get(page);
+                assertEquals(page, record.get("page").asInt(), "pages in order, each once");
+                assertEquals(200, record.get("status").asInt(), "page " + page + " keeps its answer");
+                assertEquals(page, record.get("body").get("items").get(0).get("n").asInt());
+                assertEquals(1, answered.get(page), "page " + page + " answered once");
+            }
+            assertTrue(records.get(bad).get("error").asText().contains("is not a valid URL"), records.get(bad).toString());
+            assertTrue(records.get(0).get("error").isNull());
+            for (int page = bad + 1; page < pages; page++) {
+                assertEquals(0, asked.get(page), "page " + page + " lies past the bad link");
+            }
+            System.out.printf("chain kill -9 with a malformed link: killed waiting on page %d, resumed to the bad link on page %d; "
+                    + "%d records, each page once%n", held, bad, records.size());
+        } finally {
+            release.countDown();
+            api.stop(0);
+        }
+    }
+
     private static List<Path> files(Path under, String namePrefix) throws IOException {
         if (!Files.exists(under)) {
             return List.of();

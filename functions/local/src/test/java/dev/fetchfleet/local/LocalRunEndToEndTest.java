@@ -126,7 +126,8 @@ class LocalRunEndToEndTest {
         try (FlakyApi api = new FlakyApi(0)) {
             StringBuilder requests = new StringBuilder();
             for (int n = 1; n <= 30; n++) {
-                // Chunk 1 (items 11-20) needs a secret no store here can resolve: it fails every delivery.
+                // Chunk 1 (items 11-20) needs a secret its store cannot give (nothing listens where the store
+                // is asked): it fails every delivery.
                 String headers = n > 10 && n <= 20 ? ", \"headers\": {\"X-Token\": \"{{ssm:/fetchfleet/missing}}\"}" : "";
                 requests.append(n == 1 ? "" : ",").append("{\"url\": \"").append(api.base()).append("/items/").append(n)
                         .append("\"").append(headers).append("}");
@@ -135,7 +136,13 @@ class LocalRunEndToEndTest {
             Files.writeString(job, "{\"source\": \"flaky\", \"chunkSize\": 10, \"requests\": [" + requests + "]}");
             Path bronze = dir.resolve("bronze");
 
-            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--max-receive-count", "2");
+            int nothingListens;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                nothingListens = socket.getLocalPort();
+            }
+
+            Cli.Result result = fetchfleet("run", job.toString(), "--bronze", bronze.toString(), "--max-receive-count", "2",
+                    "--resolve-secrets", "--endpoint-url", "http://127.0.0.1:" + nothingListens);
 
             assertEquals(FetchFleetCli.EXIT_INCOMPLETE, result.exitCode(), result.err());
             JsonNode summary = result.summary();
