@@ -1,23 +1,40 @@
 package dev.fetchfleet.aws;
 
+import dev.fetchfleet.job.LocalTextFiles;
 import dev.fetchfleet.job.TextFiles;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@code requestsFrom} files: {@code s3://bucket/key} through S3, anything else as a local path. */
+/**
+ * {@code requestsFrom} files: {@code s3://bucket/key} through S3; a local path only where the caller says the
+ * local file system is the user's own (the CLI). The deployed dispatcher reads S3 alone: a job submitted to it
+ * must not make it read its own disk ({@code /proc/self/environ} holds the role's credentials).
+ */
 public final class S3TextFiles implements TextFiles {
 
     private final Supplier<S3Client> s3;
+    private final TextFiles local;
 
-    public S3TextFiles(Supplier<S3Client> s3) {
+    private S3TextFiles(Supplier<S3Client> s3, TextFiles local) {
         this.s3 = s3;
+        this.local = local;
+    }
+
+    /** For Lambda: anything but an {@code s3://} URI is refused. */
+    public static S3TextFiles s3Only(Supplier<S3Client> s3) {
+        return new S3TextFiles(s3, location -> {
+            throw new IOException("refused: only s3:// objects are read here; the deployed dispatcher never reads its own files");
+        });
+    }
+
+    /** For the CLI: {@code s3://} through S3, anything else as a regular file the user names. */
+    public static S3TextFiles s3OrLocalFile(Supplier<S3Client> s3) {
+        return new S3TextFiles(s3, new LocalTextFiles());
     }
 
     @Override
@@ -27,6 +44,6 @@ public final class S3TextFiles implements TextFiles {
             String key = uri.getPath().replaceFirst("^/", "");
             return new InputStreamReader(s3.get().getObject(b -> b.bucket(uri.getHost()).key(key)), StandardCharsets.UTF_8);
         }
-        return Files.newBufferedReader(Path.of(location), StandardCharsets.UTF_8);
+        return local.open(location);
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Bronze in a local directory. Every write goes to a temporary file first and is then renamed, so a
@@ -35,20 +34,44 @@ public final class LocalBronzeStore implements BronzeStore {
         return file;
     }
 
+    /**
+     * The bytes in a temp file of their own beside the target (a unique name per write, so concurrent writers
+     * never share one), removed again if anything fails: a full disk must not stay full of our leftovers.
+     */
     private Path writeTemp(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
-        Files.write(temp, bytes);
-        return temp;
+        try {
+            Files.write(temp, bytes);
+            return temp;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // a stray temp file is harmless to readers, which skip dot files
+        }
     }
 
     @Override
     public void put(String key, byte[] bytes) {
         Path target = file(key);
+        Path temp = null;
         try {
-            Files.move(writeTemp(target, bytes), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = writeTemp(target, bytes);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new BronzeWriteException(target.toString(), e);
+        } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
         }
     }
 
@@ -64,14 +87,10 @@ public final class LocalBronzeStore implements BronzeStore {
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new BronzeWriteException(target.toString(), e);
         } finally {
             if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // a stray temp file is harmless: readers skip dot files
-                }
+                deleteQuietly(temp);
             }
         }
     }
@@ -82,6 +101,11 @@ public final class LocalBronzeStore implements BronzeStore {
             return Optional.of(Files.readAllBytes(file(key)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (java.nio.file.FileSystemException e) {
+            if ("Not a directory".equals(e.getReason())) {
+                return Optional.empty(); // a file where a folder should be: no object there; writing will say why
+            }
+            throw new UncheckedIOException("cannot read " + file(key), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file(key), e);
         }
@@ -112,7 +136,7 @@ public final class LocalBronzeStore implements BronzeStore {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new BronzeWriteException(target.toString(), e);
         }
     }
 
@@ -129,24 +153,46 @@ public final class LocalBronzeStore implements BronzeStore {
         return Files.isRegularFile(file(key));
     }
 
+    /**
+     * Walks the folder, skipping what vanishes mid-walk: other writers' temp files come and go all the
+     * time, and a listing must not fail (and fail a chunk's delivery) because one was renamed away.
+     */
     @Override
     public List<String> list(String prefix) {
         Path dir = file(prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-") && !p.getFileName().toString().startsWith(".lock-"))
-                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(k -> k.startsWith(prefix))
-                    .sorted()
-                    .toList();
+        List<String> keys = new java.util.ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attributes) {
+                    String name = p.getFileName().toString();
+                    if (attributes.isRegularFile() && !name.startsWith(".tmp-") && !name.startsWith(".lock-")) {
+                        String key = root.relativize(p).toString().replace('\\', '/');
+                        if (key.startsWith(prefix)) {
+                            keys.add(key);
+                        }
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+        keys.sort(null);
+        return keys;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.JobDocuments;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestListExpander;
@@ -29,7 +30,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.state.SourceState;
 import dev.fetchfleet.state.StatePlaceholders;
 import dev.fetchfleet.state.StateStore;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -83,15 +83,7 @@ public final class Dispatcher {
      * (or, for a run id seen before, from the values its manifest recorded) before the job is validated.
      */
     public DispatchResult dispatch(String jobDocument) {
-        JsonNode written;
-        try {
-            written = mapper.readTree(jobDocument);
-        } catch (IOException e) {
-            return dispatch(parser.parse(jobDocument)); // the parser words the error
-        }
-        if (written == null || !written.isObject()) {
-            return dispatch(parser.parse(jobDocument));
-        }
+        JsonNode written = JobDocuments.read(jobDocument);
         Map<String, String> state = stateValues(written);
         Job job = parser.parse(StatePlaceholders.substitute(written, state));
         return dispatch(job, written, state);

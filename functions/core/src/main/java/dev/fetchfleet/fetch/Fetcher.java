@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.LinkLocal;
 import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
@@ -252,7 +253,7 @@ public final class Fetcher {
                     String refusal;
                     try {
                         Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                        refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen);
+                        refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
                         goOn = refusal == null ? next.orElse(null) : null;
                     } catch (RuntimeException bad) {
                         // The page's answer stays as it came; its chain ends here, saying why.
@@ -282,17 +283,27 @@ public final class Fetcher {
         return failed(run, request, clock.instant(), 0, 0, "request failed unexpectedly, not retried: " + describe(e));
     }
 
-    /** Why a chain must not follow {@code next} after page {@code page}, or null when it may. */
-    private static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen) {
+    /**
+     * Why a chain must not follow {@code next} after page {@code page}, or null when it may. A link-local or
+     * metadata next link is refused whatever allowHosts says (a job's allowHosts predating validation, a
+     * message from an older dispatcher): only {@code fetch.allowLinkLocal} opens those.
+     */
+    static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen, boolean allowLinkLocal) {
         String nextHost = next.getHost() == null ? "" : next.getHost().toLowerCase(Locale.ROOT);
-        if (page + 1 >= paginate.maxPages()) {
-            return "maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + next;
+        // A link's user info is a credential the API handed out: it goes neither out again nor into bronze.
+        String shown = next.getRawUserInfo() == null ? next.toString() : next.toString().replace(next.getRawUserInfo() + "@", "***@");
+        if (next.getRawUserInfo() != null) {
+            return "next link with a user name or password refused: " + shown;
+        } else if (page + 1 >= paginate.maxPages()) {
+            return "maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + shown;
+        } else if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(nextHost)) {
+            return "next link to a link-local or instance-metadata address refused (only fetch.allowLinkLocal allows it): " + shown;
         } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
-            return "next link to another host refused (add it to paginate.allowHosts to follow it): " + next;
+            return "next link to another host refused (add it to paginate.allowHosts to follow it): " + shown;
         } else if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
-            return "next link is not http(s), refused: " + next;
+            return "next link is not http(s), refused: " + shown;
         } else if (seen.contains(next)) {
-            return "pagination cycle: the next link " + next + " was already fetched in this chain";
+            return "pagination cycle: the next link " + shown + " was already fetched in this chain";
         }
         return null;
     }

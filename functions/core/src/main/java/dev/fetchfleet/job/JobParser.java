@@ -1,6 +1,5 @@
 package dev.fetchfleet.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -33,25 +32,19 @@ public final class JobParser {
     private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,63}");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
     public static final int MAX_IN_FLIGHT = 900;
     static final long MAX_TEMPLATE_REQUESTS = 1_000_000;
 
-    private final ObjectMapper mapper;
-
+    /** {@code mapper} is unused since documents are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public JobParser(ObjectMapper mapper) {
-        this.mapper = mapper;
     }
 
+    /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */
     public Job parse(String document) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(document);
-        } catch (JsonProcessingException e) {
-            throw JobValidationException.of("$", null, "is not valid JSON: " + e.getOriginalMessage());
-        }
-        return parse(root);
+        return parse(JobDocuments.read(document));
     }
 
     public Job parse(JsonNode root) {
@@ -61,6 +54,7 @@ public final class JobParser {
         List<Problem> problems = new ArrayList<>();
         Fields job = new Fields(root, "$", problems);
         job.rejectUnknown(JOB_FIELDS);
+        References.check(root, "$", problems);
 
         String source = job.string("source", null, true);
         if (source != null && !SOURCE.matcher(source).matches()) {
@@ -72,7 +66,7 @@ public final class JobParser {
         }
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
-        Paginate paginate = RequestReader.paginate(job.object("paginate"), problems);
+        Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
         RequestSource requests = requestSource(job, root, fetch.allowLinkLocal(), paginate);
         Job.PlanHints plan = Job.PlanHints.DEFAULT;
         Fields planField = job.object("plan");
@@ -175,12 +169,21 @@ public final class JobParser {
         template.rejectUnknown(TEMPLATE_FIELDS);
         String method = RequestReader.method(template.string("method", "GET", false), template);
         String url = template.string("url", null, true);
+        if (url != null && USER_INFO.matcher(url).find()) {
+            problems.add(new Problem(template.path("url"), '"' + url + '"', "holds a user name or password before the host; "
+                    + "credentials belong in a header (Authorization) or a secret reference, never in the URL"));
+        }
         Map<String, String> headers = RequestReader.headers(template);
         JsonNode body = template.get("body");
         Map<String, List<String>> values = new LinkedHashMap<>();
         Fields valuesField = template.object("values");
         if (valuesField == null) {
             problems.add(new Problem(template.path("values"), null, "is required: an object of placeholder names to lists or {from, to} ranges"));
+        } else if (expandedCount(template.get("values")) > MAX_TEMPLATE_REQUESTS) {
+            // Counted before any range is listed: a list of every value would itself exhaust memory.
+            problems.add(new Problem(template.path("values"), null,
+                    "expands to more than " + MAX_TEMPLATE_REQUESTS + " requests; split the job"));
+            return null;
         } else {
             template.get("values").fields().forEachRemaining(entry ->
                     values.put(entry.getKey(), templateValues(entry.getValue(), valuesField.path(entry.getKey()), problems)));
@@ -199,16 +202,37 @@ public final class JobParser {
                     problems.add(new Problem(valuesField.path(name), null, "is not used by $.template.url or its headers"));
                 }
             }
-            long total = values.values().stream().mapToLong(List::size).reduce(1, (a, b) -> a * b);
-            if (total > MAX_TEMPLATE_REQUESTS) {
-                problems.add(new Problem(template.path("values"), Long.toString(total),
-                        "expands to more than " + MAX_TEMPLATE_REQUESTS + " requests; split the job"));
-            }
         }
         if (problems.size() > before) {
             return null;
         }
         return new RequestSource.Template(method, url, headers, body == null || body.isNull() ? null : body, values);
+    }
+
+    /**
+     * How many requests the values would give, from the written lists and ranges alone; saturating rather than
+     * wrapping, since four ranges of 65,536 values are 2^64 requests, which a long holds as 0. A value that is
+     * neither a list nor a valid range counts as one (its own problem is reported when it is read).
+     */
+    static long expandedCount(JsonNode values) {
+        long total = 1;
+        for (JsonNode node : values) {
+            long count = 1;
+            if (node.isArray()) {
+                count = node.size();
+            } else if (node.isObject() && node.path("from").canConvertToInt() && node.path("to").canConvertToInt()
+                    && node.path("from").isIntegralNumber() && node.path("to").isIntegralNumber()) {
+                long from = node.get("from").asLong();
+                long to = node.get("to").asLong();
+                long step = node.path("step").isIntegralNumber() && node.path("step").asLong() >= 1 ? node.path("step").asLong() : 1;
+                count = to < from ? 1 : (to - from) / step + 1;
+            }
+            if (count == 0) {
+                return 0;
+            }
+            total = total > MAX_TEMPLATE_REQUESTS / count ? MAX_TEMPLATE_REQUESTS + 1 : total * count;
+        }
+        return total;
     }
 
     static Set<String> placeholders(String text) {

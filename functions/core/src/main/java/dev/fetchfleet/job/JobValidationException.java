@@ -9,7 +9,8 @@ public final class JobValidationException extends RuntimeException {
     private final List<Problem> problems;
 
     public JobValidationException(List<Problem> problems) {
-        super(describe(problems));
+        // No stack trace: the message is the whole story, and the user's, not the code's (Lambda's error result included).
+        super(describe(problems), null, false, false);
         this.problems = List.copyOf(problems);
     }
 

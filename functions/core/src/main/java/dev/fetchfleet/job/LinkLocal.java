@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * cloud instance-metadata services answer with credentials, and those services' well-known names.
  * Decided from the URL alone: validation never resolves a name, so it sends nothing anywhere.
  */
-final class LinkLocal {
+public final class LinkLocal {
 
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-f:.]+");
     private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog", "metadata",
@@ -25,7 +25,7 @@ final class LinkLocal {
 
     private LinkLocal() {}
 
-    static boolean isLinkLocalOrMetadata(String host) {
+    public static boolean isLinkLocalOrMetadata(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);

@@ -1,10 +1,10 @@
 package dev.fetchfleet.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +17,13 @@ import java.util.Map;
  */
 public final class RequestListExpander {
 
-    private final ObjectMapper mapper;
     private final TextFiles files;
 
+    /** The longest line a requestsFrom file may hold (a request's body included). */
+    static final int MAX_LINE_CHARS = 256 * 1024;
+
+    /** {@code mapper} is unused since lines are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public RequestListExpander(ObjectMapper mapper, TextFiles files) {
-        this.mapper = mapper;
         this.files = files;
     }
 
@@ -37,31 +39,34 @@ public final class RequestListExpander {
         List<Problem> problems = new ArrayList<>();
         List<RequestSpec> requests = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(files.open(location))) {
+        try (Reader reader = new BufferedReader(files.open(location))) {
             String line;
             int number = 0;
-            while ((line = reader.readLine()) != null) {
+            while ((line = readLine(reader)) != null) {
                 number++;
+                String path = "$.requestsFrom[" + location + " line " + number + "]";
+                if (line.length() > MAX_LINE_CHARS) {
+                    problems.add(new Problem(path, null, "is longer than " + MAX_LINE_CHARS + " characters; reading stopped there"));
+                    break;
+                }
                 String text = line.strip();
                 if (text.isEmpty()) {
                     continue;
                 }
-                String path = "$.requestsFrom[" + location + " line " + number + "]";
+                List<Problem> found = new ArrayList<>();
                 RequestSpec request;
                 if (text.startsWith("{") || text.startsWith("\"")) {
-                    JsonNode node;
-                    try {
-                        node = mapper.readTree(text);
-                    } catch (JsonProcessingException e) {
-                        problems.add(new Problem(path, abbreviate(text), "is not valid JSON: " + e.getOriginalMessage()));
-                        continue;
+                    JsonNode node = JobDocuments.readLine(text, path, found);
+                    if (node != null) {
+                        References.check(node, path, found);
                     }
-                    request = RequestReader.read(node, path, problems, allowLinkLocal, paginate);
+                    request = node == null ? null : RequestReader.read(node, path, found, allowLinkLocal, paginate);
                 } else {
-                    URI url = RequestReader.url(text, path, problems, allowLinkLocal);
+                    URI url = RequestReader.url(text, path, found, allowLinkLocal);
                     request = url == null ? null
                             : new RequestSpec(RequestReader.defaultId("GET", url, null), "GET", url, Map.of(), null, paginate);
                 }
+                found.forEach(problem -> problems.add(withoutContent(problem, path)));
                 if (request != null) {
                     requests.add(request);
                     lines.add(number);
@@ -69,22 +74,69 @@ public final class RequestListExpander {
                 if (problems.size() > 50) {
                     break;
                 }
+                if (requests.size() > JobParser.MAX_TEMPLATE_REQUESTS) {
+                    problems.add(new Problem("$.requestsFrom", '"' + location + '"', "holds more than "
+                            + JobParser.MAX_TEMPLATE_REQUESTS + " requests; split the job"));
+                    break;
+                }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw JobValidationException.of("$.requestsFrom", '"' + location + '"', "cannot be read: " + LocalTextFiles.reason(e));
+        } catch (RuntimeException e) {
             throw JobValidationException.of("$.requestsFrom", '"' + location + '"', "cannot be read: " + e.getMessage());
         }
         if (requests.isEmpty() && problems.isEmpty()) {
             problems.add(new Problem("$.requestsFrom", '"' + location + '"', "holds no requests; a job needs at least one"));
         }
-        JobParser.checkDuplicateIds(requests, i -> "$.requestsFrom[" + location + " line " + lines.get(i) + "].id", problems);
+        List<Problem> duplicates = new ArrayList<>();
+        JobParser.checkDuplicateIds(requests, i -> "$.requestsFrom[" + location + " line " + lines.get(i) + "].id", duplicates);
+        duplicates.forEach(problem -> problems.add(new Problem(problem.path(), null, problem.message())));
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
         return requests;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    /**
+     * A requestsFrom file is not the job author's to see: whoever submits a job may name a file (an S3 object
+     * the dispatcher's role can read) whose contents they must not learn. So a line's problem keeps its line
+     * number, the request fields it names and the message, never the text: no value, and no key that the
+     * request format does not define.
+     */
+    private static Problem withoutContent(Problem problem, String linePath) {
+        String rest = problem.path().startsWith(linePath) ? problem.path().substring(linePath.length()) : "";
+        StringBuilder kept = new StringBuilder(linePath);
+        String parent = "";
+        for (String segment : rest.split("(?=[.\\[])")) {
+            boolean known = switch (parent) {
+                case "" -> RequestReader.FIELDS.contains(segment.substring(Math.min(1, segment.length())));
+                case ".paginate" -> RequestReader.PAGINATE_FIELDS.contains(segment.substring(Math.min(1, segment.length())));
+                case ".paginate.allowHosts" -> segment.matches("\\[\\d+]");
+                default -> false;
+            };
+            if (segment.isEmpty() || !known) {
+                break;
+            }
+            kept.append(segment);
+            parent = parent + segment;
+        }
+        return new Problem(kept.toString(), null, problem.message());
+    }
+
+    /** The next line, or null at the end; stops reading a line past {@link #MAX_LINE_CHARS} (a file with no newline). */
+    private static String readLine(Reader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = reader.read()) != -1) {
+            if (c == '\n') {
+                return line.toString();
+            }
+            line.append((char) c);
+            if (line.length() > MAX_LINE_CHARS) {
+                return line.toString();
+            }
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     /** The cross product of the template's values, first name outermost, in the order written. */
@@ -103,6 +155,12 @@ public final class RequestListExpander {
             if (uri != null) {
                 Map<String, String> headers = new LinkedHashMap<>();
                 template.headers().forEach((k, v) -> headers.put(k, fill(v, binding)));
+                headers.forEach((name, value) -> {
+                    if (RequestReader.CONTROL.matcher(value).find()) {
+                        problems.add(new Problem("$.template.headers." + name + " (" + binding + ")", null,
+                                "holds a carriage return, line feed or NUL once filled, which no header value may"));
+                    }
+                });
                 requests.add(new RequestSpec(RequestReader.defaultId(template.method(), uri, template.body()),
                         template.method(), uri, headers, template.body(), paginate));
             }

@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
 final class RequestReader {
 
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-    private static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body", "paginate");
-    private static final Set<String> PAGINATE_FIELDS = Set.of("type", "path", "param", "start", "stopWhenEmpty", "limitParam",
+    static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body", "paginate");
+    static final Set<String> PAGINATE_FIELDS = Set.of("type", "path", "param", "start", "stopWhenEmpty", "limitParam",
             "limit", "maxPages", "allowHosts");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
+    /** What would split a header into two (request smuggling) or end it early. */
+    static final Pattern CONTROL = Pattern.compile("[\\r\\n\\x00]");
+    private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9._-]+|\\[[0-9a-f:.%]+]");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private RequestReader() {}
@@ -50,7 +53,7 @@ final class RequestReader {
         if (id != null && !ID.matcher(id).matches()) {
             fields.problem("id", node.get("id"), "must be 1 to 128 of A-Z a-z 0-9 . _ : ~ -");
         }
-        Paginate paginate = node.has("paginate") ? paginate(fields.object("paginate"), problems) : jobPaginate;
+        Paginate paginate = node.has("paginate") ? paginate(fields.object("paginate"), problems, allowLinkLocal) : jobPaginate;
         if (problems.size() > before) {
             return null;
         }
@@ -58,7 +61,7 @@ final class RequestReader {
     }
 
     /** A {@code paginate} object (job-level or a request's own); null with problems when it is wrong. */
-    static Paginate paginate(Fields p, List<Problem> problems) {
+    static Paginate paginate(Fields p, List<Problem> problems, boolean allowLinkLocal) {
         if (p == null) {
             return null;
         }
@@ -89,13 +92,36 @@ final class RequestReader {
             if (!hosts.isArray()) {
                 p.problem("allowHosts", hosts, "must be a list of host names");
             } else {
-                hosts.forEach(h -> allowHosts.add(h.asText().toLowerCase(java.util.Locale.ROOT)));
+                for (int i = 0; i < hosts.size(); i++) {
+                    String host = allowedHost(hosts.get(i), p.path("allowHosts") + "[" + i + "]", problems, allowLinkLocal);
+                    if (host != null) {
+                        allowHosts.add(host);
+                    }
+                }
             }
         }
         if (problems.size() > before) {
             return null;
         }
         return new Paginate(type, dotPath, param, start, stopWhenEmpty, limitParam, limit, maxPages, allowHosts);
+    }
+
+    /**
+     * An {@code allowHosts} entry: a host name, never a link-local or metadata address unless
+     * {@code fetch.allowLinkLocal} says so, since allowing a host is not allowing what the URL check refuses.
+     */
+    private static String allowedHost(JsonNode entry, String path, List<Problem> problems, boolean allowLinkLocal) {
+        String host = entry.isTextual() ? entry.asText().toLowerCase(java.util.Locale.ROOT) : "";
+        if (!HOST_NAME.matcher(host).matches()) {
+            problems.add(new Problem(path, Fields.shown(entry), "must be a host name, as a next link's URL names it (no scheme, port or path)"));
+            return null;
+        }
+        if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(host)) {
+            problems.add(new Problem(path, Fields.shown(entry), "is a link-local or instance-metadata address, which allowHosts "
+                    + "cannot open; only fetch.allowLinkLocal can"));
+            return null;
+        }
+        return host;
     }
 
     static String method(String method, Fields fields) {
@@ -123,6 +149,10 @@ final class RequestReader {
             } else if (!entry.getValue().isTextual()) {
                 fields.problems().add(new Problem(fields.path("headers") + "." + name,
                         Fields.shown(entry.getValue()), "must be a string"));
+            } else if (CONTROL.matcher(entry.getValue().asText()).find()) {
+                // Not shown: header values are where credentials live.
+                fields.problems().add(new Problem(fields.path("headers") + "." + name, null,
+                        "holds a carriage return, line feed or NUL, which no header value may"));
             } else {
                 headers.put(name, entry.getValue().asText());
             }
@@ -130,7 +160,7 @@ final class RequestReader {
         return headers;
     }
 
-    /** An absolute http(s) URL with a host, or null with a problem that quotes it. */
+    /** An absolute http(s) URL with a host and no user info, or null with a problem that quotes it (credentials masked). */
     static URI url(String text, String path, List<Problem> problems, boolean allowLinkLocal) {
         String shown = '"' + text + '"';
         URI url;
@@ -146,7 +176,12 @@ final class RequestReader {
             return null;
         }
         if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
-            problems.add(new Problem(path, shown, "scheme must be http or https, not " + scheme));
+            problems.add(new Problem(path, shown, "scheme must be http or https"));
+            return null;
+        }
+        if (url.getRawUserInfo() != null) {
+            problems.add(new Problem(path, shown, "holds a user name or password before the host; "
+                    + "credentials belong in a header (Authorization) or a secret reference, never in the URL"));
             return null;
         }
         if (url.getHost() == null || url.getHost().isBlank()) {
@@ -154,8 +189,8 @@ final class RequestReader {
             return null;
         }
         if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(url.getHost())) {
-            problems.add(new Problem(path, shown, "points at a link-local or instance-metadata address ("
-                    + url.getHost() + "), which is refused; set fetch.allowLinkLocal to true if you mean it"));
+            problems.add(new Problem(path, shown, "points at a link-local or instance-metadata address, "
+                    + "which is refused; set fetch.allowLinkLocal to true if you mean it"));
             return null;
         }
         return url;

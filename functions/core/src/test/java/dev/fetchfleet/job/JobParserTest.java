@@ -396,4 +396,33 @@ class JobParserTest {
         assertEquals(List.of("$.fetch.redactHeaders[1]", "$.fetch.redactHeaders[2]"),
                 e.problems().stream().map(Problem::path).toList());
     }
+
+    // --- arithmetic on job values -----------------------------------------------------------------
+
+    @Test
+    void refusesFourRangesOf65536ValuesInsteadOfWrappingTheirProductToZero() {
+        // 65,536^4 = 2^64, which a long multiplication wraps to 0: "at most a million" must not let it through.
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'template': {'url': 'https://api.example.com/{a}/{b}/{c}/{d}',
+                 'values': {'a': {'from': 0, 'to': 65535}, 'b': {'from': 0, 'to': 65535},
+                            'c': {'from': 0, 'to': 65535}, 'd': {'from': 0, 'to': 65535}}}}""");
+        assertMentions(e, "$.template.values", "expands to more than 1000000 requests");
+    }
+
+    @Test
+    void countsATemplateBeforeListingItsValues() {
+        assertEquals(1_000_001L, JobParser.expandedCount(Json.newMapper().valueToTree(Map.of(
+                "a", Map.of("from", Integer.MIN_VALUE, "to", Integer.MAX_VALUE),
+                "b", Map.of("from", Integer.MIN_VALUE, "to", Integer.MAX_VALUE, "step", 1)))));
+        assertEquals(6L, JobParser.expandedCount(Json.newMapper().valueToTree(Map.of(
+                "a", List.of(1, 2, 3), "b", Map.of("from", 0, "to", 10, "step", 7)))));
+    }
+
+    @Test
+    void refusesARangeFromTheSmallestToTheLargestInt() {
+        JobValidationException e = rejected("""
+                {'source': 'posts', 'template': {'url': 'https://api.example.com/{a}',
+                 'values': {'a': {'from': -2147483648, 'to': 2147483647}}}}""");
+        assertMentions(e, "$.template.values", "more than 1000000");
+    }
 }

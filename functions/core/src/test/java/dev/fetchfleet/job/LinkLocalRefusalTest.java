@@ -131,13 +131,14 @@ class LinkLocalRefusalTest {
                 expand("{'source': 'posts', 'requestsFrom': 'requests.jsonl'}", Map.of("requests.jsonl", lines)));
 
         assertEquals(6, e.problems().size(), e::getMessage);
+        // By line number only: a requestsFrom file's text is never echoed.
         assertMentions(e,
-                "$.requestsFrom[requests.jsonl line 2]", "http://169.254.169.254/latest/meta-data/",
-                "$.requestsFrom[requests.jsonl line 3].url", "http://[fe80::1]/",
-                "$.requestsFrom[requests.jsonl line 4]", "http://metadata.google.internal/",
-                "$.requestsFrom[requests.jsonl line 5].url", "http://[fd00:ec2::254]/",
-                "$.requestsFrom[requests.jsonl line 6]", "http://[::ffff:169.254.169.254]/",
-                "$.requestsFrom[requests.jsonl line 7]", "http://100.100.100.200/",
+                "$.requestsFrom[requests.jsonl line 2]: points at a link-local",
+                "$.requestsFrom[requests.jsonl line 3].url: points at a link-local",
+                "$.requestsFrom[requests.jsonl line 4]: points at a link-local",
+                "$.requestsFrom[requests.jsonl line 5].url: points at a link-local",
+                "$.requestsFrom[requests.jsonl line 6]: points at a link-local",
+                "$.requestsFrom[requests.jsonl line 7]: points at a link-local",
                 "fetch.allowLinkLocal");
         assertTrue(e.problems().stream().noneMatch(p -> p.path().contains("line 1")), e::getMessage);
     }
@@ -173,6 +174,34 @@ class LinkLocalRefusalTest {
         JobValidationException e = refused("""
                 {'source': 'posts', 'fetch': {'allowLinkLocal': 'yes'}, 'requests': ['https://api.example.com/']}""");
         assertMentions(e, "$.fetch.allowLinkLocal", "true or false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"169.254.169.254", "metadata.google.internal", "[fd00:ec2::254]", "2852039166", "100.100.100.200"})
+    void refusesPaginateAllowHostsThatWouldReopenAMetadataAddress(String host) {
+        JobValidationException job = refused("{'source': 'posts', 'paginate': {'type': 'next_url', 'path': 'next', 'allowHosts': ['api.example.com', '"
+                + host + "']}, 'requests': ['https://api.example.com/']}");
+        assertEquals(1, job.problems().size(), job::getMessage);
+        assertMentions(job, "$.paginate.allowHosts[1]", host, "only fetch.allowLinkLocal can");
+
+        JobValidationException request = refused("{'source': 'posts', 'requests': [{'url': 'https://api.example.com/', "
+                + "'paginate': {'type': 'link', 'allowHosts': ['" + host + "']}}]}");
+        assertMentions(request, "$.requests[0].paginate.allowHosts[0]", "only fetch.allowLinkLocal can");
+    }
+
+    @Test
+    void letsAllowHostsNameAMetadataAddressOnlyWithAllowLinkLocal() {
+        Job job = parser.parse(job("{'source': 'posts', 'fetch': {'allowLinkLocal': true}, "
+                + "'paginate': {'type': 'link', 'allowHosts': ['169.254.169.254']}, 'requests': ['https://api.example.com/']}"));
+        assertEquals(List.of("169.254.169.254"), job.paginate().allowHosts());
+    }
+
+    @Test
+    void refusesAllowHostsEntriesThatAreNotHostNames() {
+        JobValidationException e = refused("{'source': 'posts', 'paginate': {'type': 'link', "
+                + "'allowHosts': ['https://api.example.com/', 7, 'api.example.com']}, 'requests': ['https://api.example.com/']}");
+        assertEquals(2, e.problems().size(), e::getMessage);
+        assertMentions(e, "$.paginate.allowHosts[0]", "$.paginate.allowHosts[1]", "must be a host name");
     }
 
     // --- helpers -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.dispatch.DispatchResult;
 import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.job.JobDocuments;
 import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,15 @@ public final class DispatcherHandler implements RequestStreamHandler {
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
         return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
                 new SqsBatchSender(AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL")),
-                new S3TextFiles(() -> s3), Clock.systemUTC(), workerMaxConcurrency());
+                requestsFromFiles(s3), Clock.systemUTC(), workerMaxConcurrency());
+    }
+
+    /**
+     * How the deployed dispatcher reads {@code requestsFrom}: S3 only. Whoever may submit a job must not make
+     * it read its own disk ({@code /proc/self/environ} holds the role's credentials).
+     */
+    public static S3TextFiles requestsFromFiles(S3Client s3) {
+        return S3TextFiles.s3Only(() -> s3);
     }
 
     private static int workerMaxConcurrency() {
@@ -71,11 +80,12 @@ public final class DispatcherHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         PowertoolsLogging.initializeLogging(context);
-        JsonNode job = jobOf(mapper.readTree(input));
         DispatchResult result;
         try {
-            result = dispatcher.dispatch(job.toString());
+            // Read strictly here too: an envelope with a duplicate "detail" must not pick one silently.
+            result = dispatcher.dispatch(jobOf(JobDocuments.read(input)).toString());
         } catch (JobValidationException e) {
+            // The exception is the error result: Lambda answers with its type and message (no stack trace).
             LOG.error("job rejected, nothing sent: {}", e.getMessage());
             throw e;
         }

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 class DispatcherHandlerTest {
@@ -55,7 +59,8 @@ class DispatcherHandlerTest {
         Fleet fleet = Fleet.onLocalServers();
         // The deployed dispatcher is told the event source's MaximumConcurrency (WORKER_MAX_CONCURRENCY).
         var dispatcher = new dev.fetchfleet.dispatcher.DispatcherHandler(dev.fetchfleet.dispatch.Dispatcher.create(fleet.mapper,
-                fleet.store, new dev.fetchfleet.aws.SqsBatchSender(fleet.sqs, fleet.queueUrl), new dev.fetchfleet.aws.S3TextFiles(() -> fleet.s3), java.time.Clock.systemUTC(), 4));
+                fleet.store, new dev.fetchfleet.aws.SqsBatchSender(fleet.sqs, fleet.queueUrl),
+                dev.fetchfleet.dispatcher.DispatcherHandler.requestsFromFiles(fleet.s3), java.time.Clock.systemUTC(), 4));
         String job = """
                 {"source": "items", "chunkSize": 10,
                  "template": {"url": "https://api.example.com/items/{n}", "values": {"n": {"from": 1, "to": 100}}},
@@ -104,6 +109,43 @@ class DispatcherHandlerTest {
         assertTrue(e.getMessage().contains("$.requests[2].id"), e.getMessage());
         assertEquals(List.of(), fleet.receiveAll());
         assertEquals(0, fleet.s3.listObjectsV2(b -> b.bucket(fleet.bucket)).keyCount());
+    }
+
+    /** Each hostile or broken event: the error result is the invalid-job message naming the problem, nothing sent or written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedEvents")
+    void answersAMalformedEventWithTheInvalidJobErrorAndSendsNothing(String what, String event, String expected) throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        JobValidationException e = assertThrows(JobValidationException.class, () -> fleet.dispatch(event), what);
+        assertTrue(e.getMessage().startsWith("invalid job ("), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), () -> "expected <" + expected + "> in:\n" + e.getMessage());
+        assertEquals(0, e.getStackTrace().length, "Lambda's error result carries no stack trace for a user's mistake");
+        String path = System.getenv("PATH");
+        assertTrue(path == null || !e.getMessage().contains(path), "the environment leaked: " + e.getMessage());
+        assertEquals(List.of(), fleet.receiveAll());
+        assertEquals(0, fleet.s3.listObjectsV2(b -> b.bucket(fleet.bucket)).keyCount());
+    }
+
+    static Stream<Arguments> malformedEvents() {
+        String ok = "\"source\": \"posts\", \"requests\": [\"https://api.example.com/1\"]";
+        return Stream.of(
+                Arguments.of("not JSON", "source: posts", "$: is not valid JSON (line 1, column"),
+                Arguments.of("empty", "", "$: is empty"),
+                Arguments.of("not an object", "[1, 2]", "a job must be a JSON object"),
+                Arguments.of("trailing content", "{" + ok + "} trailing", "has content after the job object"),
+                Arguments.of("duplicate key in the schedule's detail", "{\"detail-type\": \"Scheduled Event\", \"detail\": {" + ok
+                        + ", \"fetch\": {\"allowLinkLocal\": false, \"allowLinkLocal\": true}}}", "$.detail.fetch.allowLinkLocal"),
+                Arguments.of("nested 10,000 deep", "{" + ok + ", \"plan\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+                        "nested deeper than 64"),
+                Arguments.of("7 MB", "{" + ok + ", \"x\": \"" + "y".repeat(7 * 1024 * 1024) + "\"}", "larger than 6291456 bytes"),
+                Arguments.of("requestsFrom a local path in Lambda", "{\"source\": \"posts\", \"requestsFrom\": \"/proc/self/environ\"}",
+                        "only s3:// objects are read here"),
+                Arguments.of("unknown reference kind", "{\"source\": \"posts\", \"requests\": [{\"url\": \"https://api.example.com/\", "
+                        + "\"headers\": {\"X-Key\": \"{{vault:x}}\"}}]}", "{{vault:…}}, which is no known reference"),
+                Arguments.of("unknown state", "{\"source\": \"posts\", \"requests\": [\"https://api.example.com/?since={{state:unknown}}\"]}",
+                        "{{state:unknown}} names no state"),
+                Arguments.of("password in a URL", "{\"source\": \"posts\", \"requests\": [\"https://u:secretpw@api.example.com/\"]}",
+                        "\"https://***@api.example.com/\""));
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.fetchfleet.aws.S3BronzeStore;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.aws.SqsBatchSender;
-import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.WorkerHandler;
@@ -52,7 +51,8 @@ final class Fleet {
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))).queueUrl();
         this.store = new S3BronzeStore(s3, bucket, prefix);
         Clock clock = Clock.systemUTC();
-        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queueUrl), new S3TextFiles(() -> s3), clock, 0));
+        this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queueUrl),
+                DispatcherHandler.requestsFromFiles(s3), clock, 0));
         this.worker = new WorkerHandler(ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
                 WorkerMetrics.none(), clock);
     }

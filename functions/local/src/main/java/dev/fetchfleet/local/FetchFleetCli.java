@@ -7,11 +7,11 @@ import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.job.JobDocuments;
 import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +34,8 @@ public final class FetchFleetCli {
 
     static final int EXIT_INVALID_JOB = 1;
     static final int EXIT_INCOMPLETE = 3;
+    /** Bronze could not be written (a full disk, a read-only directory): not the job's fault, nor the API's. */
+    static final int EXIT_BRONZE_WRITE = 4;
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -89,7 +91,7 @@ public final class FetchFleetCli {
         ObjectMapper mapper = Json.newMapper();
         Supplier<S3Client> s3 = options.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
-        LocalFleet fleet = new LocalFleet(store, new S3TextFiles(s3), options.fleet(), err, mapper, Clock.systemUTC());
+        LocalFleet fleet = new LocalFleet(store, S3TextFiles.s3OrLocalFile(s3), options.fleet(), err, mapper, Clock.systemUTC());
         if (options.resolveSecrets) {
             fleet.secrets(dev.fetchfleet.worker.ParameterSecrets.forEndpoint(
                     options.endpoint != null ? options.endpoint : AwsClients.endpointFromEnvironment()));
@@ -98,16 +100,17 @@ public final class FetchFleetCli {
         try {
             summary = fleet.run(job);
         } catch (JobValidationException e) {
-            err.println(e.getMessage());
-            err.println("nothing was sent.");
-            err.flush();
-            return EXIT_INVALID_JOB;
+            return invalidJob(err, e);
         }
-        err.printf("%d requests%s: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
-                summary.requests(), summary.records() == summary.requests() ? "" : " (" + summary.records() + " records with their pages)",
-                summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
-                summary.sequentialSeconds(), summary.speedup());
-        if (!summary.complete()) {
+        if (summary.runId() != null) {
+            err.printf("%d requests%s: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
+                    summary.requests(), summary.records() == summary.requests() ? "" : " (" + summary.records() + " records with their pages)",
+                    summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
+                    summary.sequentialSeconds(), summary.speedup());
+        }
+        if (summary.bronzeError() != null) {
+            err.println("BRONZE WRITE FAILED: " + summary.bronzeError());
+        } else if (!summary.complete()) {
             err.println("INCOMPLETE: " + summary.problem());
         }
         // A completed run whose failures held the source's state says so here too, not only in status.
@@ -123,7 +126,15 @@ public final class FetchFleetCli {
             throw new IllegalStateException(e);
         }
         out.flush();
-        return summary.complete() ? 0 : EXIT_INCOMPLETE;
+        return summary.bronzeError() != null ? EXIT_BRONZE_WRITE : summary.complete() ? 0 : EXIT_INCOMPLETE;
+    }
+
+    /** One line per problem, and exit 1: the job is refused before anything is sent. */
+    static int invalidJob(PrintWriter err, JobValidationException e) {
+        err.println(e.getMessage());
+        err.println("nothing was sent.");
+        err.flush();
+        return EXIT_INVALID_JOB;
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -151,26 +162,19 @@ public final class FetchFleetCli {
         public Integer call() throws IOException {
             String document;
             try {
-                document = Files.readString(job);
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("cannot read job file " + job + ": " + e);
-                spec.commandLine().getErr().flush();
-                return EXIT_INVALID_JOB;
-            }
-            if (runId != null || fullRefresh) {
-                ObjectMapper mapper = Json.newMapper();
-                try {
-                    ObjectNode node = (ObjectNode) mapper.readTree(document);
+                document = JobDocuments.readFile(job);
+                if (runId != null || fullRefresh) {
+                    ObjectNode node = (ObjectNode) JobDocuments.read(document);
                     if (runId != null) {
                         node.put("runId", runId);
                     }
                     if (fullRefresh && node.get("incremental") instanceof ObjectNode incremental) {
                         incremental.put("fullRefresh", true);
                     }
-                    document = mapper.writeValueAsString(node);
-                } catch (IOException | ClassCastException e) {
-                    // leave the document as it is: the parser reports what is wrong with it
+                    document = Json.newMapper().writeValueAsString(node);
                 }
+            } catch (JobValidationException e) {
+                return invalidJob(spec.commandLine().getErr(), e);
             }
             return runJob(document, bronze, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
@@ -531,8 +535,8 @@ public final class FetchFleetCli {
             PrintWriter err = spec.commandLine().getErr();
             dev.fetchfleet.plan.RunEstimate estimate;
             try {
-                dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(Files.readString(job));
-                var requests = new dev.fetchfleet.job.RequestListExpander(mapper, new S3TextFiles(options.s3())).expand(parsed);
+                dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
+                var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.s3())).expand(parsed);
                 Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
                 double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
                 // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
@@ -541,9 +545,7 @@ public final class FetchFleetCli {
                         layout, parsed.fetch(), assumed, memoryMb, pages);
                 dev.fetchfleet.dispatch.FleetCaps.notes(parsed, requests, layout, workers).forEach(note -> err.println("note: " + note));
             } catch (JobValidationException e) {
-                err.println(e.getMessage());
-                err.flush();
-                return EXIT_INVALID_JOB;
+                return invalidJob(err, e);
             }
             err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
                     estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());

@@ -8,6 +8,7 @@ import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriteException;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.run.Manifest;
@@ -60,7 +61,7 @@ public final class LocalFleet {
         }
     }
 
-    private final BronzeStore store;
+    private final BronzeWriteWatch store;
     private final TextFiles files;
     private final Options options;
     private final PrintWriter progress;
@@ -82,7 +83,7 @@ public final class LocalFleet {
     }
 
     public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
-        this.store = store;
+        this.store = new BronzeWriteWatch(store);
         this.files = files;
         this.options = options;
         this.progress = progress;
@@ -122,7 +123,12 @@ public final class LocalFleet {
                 }
                 beforeDispatch.run();
                 long dispatchNanos = System.nanoTime();
-                RunRef run = dispatch(sqs.client(), queue, jobDocument);
+                RunRef run;
+                try {
+                    run = dispatch(sqs.client(), queue, jobDocument);
+                } catch (BronzeWriteException e) {
+                    return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
+                }
                 Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
                 if (manifest.lanes() != null && manifest.lanes() < options.workers() && manifest.chunks() > manifest.lanes()) {
@@ -269,6 +275,9 @@ public final class LocalFleet {
             if (done) {
                 return null;
             }
+            if (store.failure().isPresent()) {
+                return "bronze cannot be written";
+            }
             int deadLetters = sqs.depth(dlq);
             if (deadLetters > 0 && sqs.depth(queue) == 0) {
                 return deadLetters + " chunk(s) in the dead-letter queue after " + options.maxReceiveCount()
@@ -292,7 +301,8 @@ public final class LocalFleet {
         double sequentialSeconds = tally.sequentialMillis() / 1000.0;
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, tally.records(),
                 tally.succeeded(), tally.records() - tally.succeeded(), tally.duplicates(), tally.statusCounts(), round(wall),
-                round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem);
+                round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem,
+                store.failure().map(BronzeWriteException::getMessage).orElse(null));
     }
 
     private static double round(double value) {

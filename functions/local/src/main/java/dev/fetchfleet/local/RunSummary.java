@@ -9,7 +9,8 @@ import java.util.Map;
  * what the run's parts hold is what the user gets.
  */
 @JsonPropertyOrder({"complete", "run_id", "source", "bronze", "requests", "records", "succeeded", "failed",
-        "duplicates", "status_counts", "wall_seconds", "run_seconds", "sequential_seconds", "speedup", "dead_letters", "problem"})
+        "duplicates", "status_counts", "wall_seconds", "run_seconds", "sequential_seconds", "speedup", "dead_letters", "problem",
+        "bronze_error"})
 public record RunSummary(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -27,5 +28,13 @@ public record RunSummary(
         @JsonProperty("sequential_seconds") double sequentialSeconds,
         @JsonProperty("speedup") double speedup,
         @JsonProperty("dead_letters") int deadLetters,
-        @JsonProperty("problem") String problem) {
+        @JsonProperty("problem") String problem,
+        /** Why bronze could not be written (a full disk, say), in one line; null when every write succeeded. */
+        @JsonProperty("bronze_error") String bronzeError) {
+
+    /** A run that stopped at its first bronze write: before the dispatch wrote its manifest there is no run id yet. */
+    static RunSummary unwritable(String bronze, String source, double wallSeconds, String bronzeError) {
+        return new RunSummary(false, null, source, bronze, 0, 0, 0, 0, 0, Map.of(), wallSeconds, 0, 0, 0, 0,
+                "bronze cannot be written", bronzeError);
+    }
 }
