@@ -1,6 +1,7 @@
 package dev.fetchfleet.aws;
 
 import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.Upload;
 
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +58,43 @@ public final class S3BronzeStore implements BronzeStore {
                 return true;
             }
             throw e;
+        }
+    }
+
+    /** Streams the object from its source: a part of large bodies is never in memory whole. */
+    @Override
+    public boolean putIfAbsent(String key, Upload upload) {
+        RequestBody body = RequestBody.fromContentProvider(() -> {
+            try {
+                return upload.source().open();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, upload.length(), "application/gzip");
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).ifNoneMatch("*"), body);
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            if (e.statusCode() == 501) {
+                if (exists(key)) {
+                    return false; // as in putIfAbsent(String, byte[])
+                }
+                s3.putObject(b -> b.bucket(bucket).key(objectKey(key)), body);
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public java.io.InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key)));
+        } catch (NoSuchKeyException e) {
+            throw new IllegalStateException("no object at " + locate(key), e);
         }
     }
 

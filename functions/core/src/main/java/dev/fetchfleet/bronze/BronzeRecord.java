@@ -54,6 +54,12 @@ public record BronzeRecord(
         return status == null || status == 429 || status >= 500 || error != null;
     }
 
+    /** This record without its body: what is left to count and report once the body is kept elsewhere (a spill file). */
+    public BronzeRecord withoutBody() {
+        return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, null, bodyEncoding,
+                fetchedAt, durationMs, attempts, error, page);
+    }
+
     /** How a status is counted in {@code _SUCCESS} and summaries: the code, or "error" for no response. */
     public String statusKey() {
         return status == null ? "error" : Integer.toString(status);

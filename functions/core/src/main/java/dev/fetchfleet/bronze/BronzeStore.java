@@ -1,5 +1,9 @@
 package dev.fetchfleet.bronze;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +19,23 @@ public interface BronzeStore {
     boolean putIfAbsent(String key, byte[] bytes);
 
     Optional<byte[]> get(String key);
+
+    /**
+     * As {@link #putIfAbsent(String, byte[])}, for an object read from a stream. The default reads it
+     * into memory; stores that can stream (S3, a directory) do so.
+     */
+    default boolean putIfAbsent(String key, Upload upload) {
+        try (InputStream in = upload.source().open()) {
+            return putIfAbsent(key, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read what is to be written to " + locate(key), e);
+        }
+    }
+
+    /** An object's bytes as a stream, for objects too large to hold at once. The default reads them into memory. */
+    default InputStream open(String key) {
+        return new ByteArrayInputStream(get(key).orElseThrow(() -> new IllegalStateException("no object at " + locate(key))));
+    }
 
     boolean exists(String key);
 

@@ -2,7 +2,6 @@ package dev.fetchfleet.bronze;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -95,22 +94,44 @@ public final class BronzeWriter {
 
     /** JSON Lines, gzipped (by its magic bytes) or not. */
     public <T> List<T> readLines(String key, Class<T> type) {
-        byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("no object at " + store.locate(key)));
         List<T> values = new ArrayList<>();
-        boolean gzipped = bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
-        java.io.InputStream in = new ByteArrayInputStream(bytes);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                gzipped ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.isBlank()) {
-                    values.add(mapper.readValue(line, type));
+        forEachLine(key, type, values::add);
+        return values;
+    }
+
+    /**
+     * Each line of a JSON Lines object, gzipped or not, read as it streams in: one value in memory at a
+     * time, however large the object.
+     */
+    public <T> void forEachLine(String key, Class<T> type, java.util.function.Consumer<T> each) {
+        try (java.io.InputStream raw = new java.io.BufferedInputStream(store.open(key), 64 * 1024)) {
+            raw.mark(2);
+            boolean gzipped = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                    gzipped ? new GZIPInputStream(raw, 64 * 1024) : raw, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        each.accept(mapper.readValue(line, type));
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + store.locate(key), e);
         }
-        return values;
+    }
+
+    /** One value as a JSON line, newline included. */
+    public byte[] encodeLine(Object value) {
+        // Into Jackson's segmented builder, newline included: one copy of a large record, not three.
+        try (com.fasterxml.jackson.core.util.ByteArrayBuilder line = new com.fasterxml.jackson.core.util.ByteArrayBuilder()) {
+            mapper.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(line, value);
+            line.write('\n');
+            return line.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a JSON line", e);
+        }
     }
 
     public List<String> partKeys(RunRef run) {

@@ -95,6 +95,43 @@ public final class LocalBronzeStore implements BronzeStore {
         }
     }
 
+    /** Streams the object into a temporary file beside the target, then links it as putIfAbsent does. */
+    @Override
+    public boolean putIfAbsent(String key, Upload upload) {
+        Path target = file(key);
+        Path temp = null;
+        try (java.io.InputStream in = upload.source().open()) {
+            Files.createDirectories(target.getParent());
+            temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a stray temp file is harmless: readers skip dot files
+                }
+            }
+        }
+    }
+
+    @Override
+    public java.io.InputStream open(String key) {
+        try {
+            return Files.newInputStream(file(key));
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("no object at " + file(key), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file(key), e);
+        }
+    }
+
     @Override
     public Optional<byte[]> get(String key) {
         try {

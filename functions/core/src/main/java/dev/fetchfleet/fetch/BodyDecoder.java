@@ -26,9 +26,14 @@ final class BodyDecoder {
         this.mapper = mapper;
     }
 
-    static byte[] uncompress(byte[] bytes, String contentEncoding) throws IOException {
+    /**
+     * The body as the server meant it, inflated when its Content-Encoding says gzip or deflate, read only
+     * up to {@code maxBytes}: a few megabytes of gzip can inflate to gigabytes (a "gzip bomb"), so the
+     * inflated size counts against the same cap as the bytes on the wire.
+     */
+    static LimitedBody uncompress(byte[] bytes, String contentEncoding, long maxBytes) throws IOException {
         if (contentEncoding == null || bytes.length == 0) {
-            return bytes;
+            return new LimitedBody(bytes, false);
         }
         String encoding = contentEncoding.strip().toLowerCase(Locale.ROOT);
         InputStream in = switch (encoding) {
@@ -37,10 +42,15 @@ final class BodyDecoder {
             default -> null;
         };
         if (in == null) {
-            return bytes;
+            return new LimitedBody(bytes, false);
         }
+        // One byte past the cap tells a body of exactly maxBytes from a longer one.
+        int limit = (int) Math.min(Integer.MAX_VALUE - 16L, maxBytes);
         try (in) {
-            return in.readAllBytes();
+            byte[] inflated = in.readNBytes(limit + 1);
+            return inflated.length > limit
+                    ? new LimitedBody(java.util.Arrays.copyOf(inflated, limit), true)
+                    : new LimitedBody(inflated, false);
         }
     }
 
@@ -70,6 +80,15 @@ final class BodyDecoder {
         return new Decoded(TextNode.valueOf(text), "text");
     }
 
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean looksLikeJson(String text) {
         String t = text.strip();
         return t.startsWith("{") || t.startsWith("[");
@@ -80,6 +99,10 @@ final class BodyDecoder {
     }
 
     private static String utf8(byte[] bytes) {
+        if (isAscii(bytes)) {
+            // Valid UTF-8 as it is, and made into a string with no decoder buffer twice its size.
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -50,13 +50,23 @@ public final class Fetcher {
     /** Per host and caps, for the life of the worker: a warm Lambda keeps its politeness across chunks. */
     private final Map<String, HostLimiter> hosts = new ConcurrentHashMap<>();
     private final SecretReferences.Store secrets;
+    private final Destinations destinations;
+    /** Shared by every chunk the worker fetches: the bound is on the worker's memory, not a chunk's. */
+    private final BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory());
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock) {
         this(http, mapper, clock, SecretReferences.NONE);
     }
 
+    /** A fetcher that reaches private networks and loopback: the local runner's, and tests'. */
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets) {
+        this(http, mapper, clock, secrets, Destinations.LOCAL);
+    }
+
+    public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets,
+                   Destinations destinations) {
         this.http = http;
+        this.destinations = destinations;
         this.mapper = mapper;
         this.clock = clock;
         this.decoder = new BodyDecoder(mapper);
@@ -89,6 +99,14 @@ public final class Fetcher {
         Progress NONE = (record, next) -> {};
 
         void fetched(BronzeRecord record, URI next) throws InterruptedException;
+
+        /**
+         * True when this keeps each record whole (a chunk's part spill): the report then holds records
+         * without their bodies, so a chunk's bodies are never all in memory at once.
+         */
+        default boolean keepsBodies() {
+            return false;
+        }
     }
 
     /**
@@ -215,17 +233,20 @@ public final class Fetcher {
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
-            BronzeRecord record;
-            try {
-                record = fetchOne(run, request, config, retry, inFlight, host, startDeadline);
-            } catch (RuntimeException e) {
-                record = unsent(run, request, e);
+            // The body's share of the budget goes back once its record is kept, not before.
+            try (BodyBudget.Share share = budget.share()) {
+                BronzeRecord record;
+                try {
+                    record = fetchOne(run, request, config, retry, inFlight, host, startDeadline, share);
+                } catch (RuntimeException e) {
+                    record = unsent(run, request, e);
+                }
+                if (record == null) {
+                    return new Chain(List.of(), false);
+                }
+                tell(progress, record, null);
+                return new Chain(List.of(progress.keepsBodies() ? record.withoutBody() : record), true);
             }
-            if (record == null) {
-                return new Chain(List.of(), false);
-            }
-            tell(progress, record, null);
-            return new Chain(List.of(record), true);
         }
         Set<URI> seen = cursor == null ? new HashSet<>() : new HashSet<>(cursor.fetched());
         List<BronzeRecord> pages = new ArrayList<>();
@@ -240,41 +261,43 @@ public final class Fetcher {
         }
         URI url = cursor == null ? first : cursor.next();
         for (; ; page++) {
-            BronzeRecord record;
-            URI goOn = null;
-            try {
-                record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline);
-                if (record == null) {
-                    return new Chain(pages, false);
-                }
-                record = record.withPage(page);
-                seen.add(url);
-                if (record.status() != null && record.status() >= 200 && record.status() < 300) {
-                    String refusal;
-                    try {
-                        Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                        refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
-                        goOn = refusal == null ? next.orElse(null) : null;
-                    } catch (RuntimeException bad) {
-                        // The page's answer stays as it came; its chain ends here, saying why.
-                        refusal = (bad instanceof Pagination.BadNextLink ? bad.getMessage()
-                                : "next page could not be worked out: " + describe(bad)) + "; next page not fetched";
+            try (BodyBudget.Share share = budget.share()) {
+                BronzeRecord record;
+                URI goOn = null;
+                try {
+                    record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline, share);
+                    if (record == null) {
+                        return new Chain(pages, false);
                     }
-                    if (refusal != null) {
-                        record = record.withError(refusal);
+                    record = record.withPage(page);
+                    seen.add(url);
+                    if (record.status() != null && record.status() >= 200 && record.status() < 300) {
+                        String refusal;
+                        try {
+                            Optional<URI> next = Pagination.next(paginate, first, url, record, page);
+                            refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
+                            goOn = refusal == null ? next.orElse(null) : null;
+                        } catch (RuntimeException bad) {
+                            // The page's answer stays as it came; its chain ends here, saying why.
+                            refusal = (bad instanceof Pagination.BadNextLink ? bad.getMessage()
+                                    : "next page could not be worked out: " + describe(bad)) + "; next page not fetched";
+                        }
+                        if (refusal != null) {
+                            record = record.withError(refusal);
+                        }
                     }
+                } catch (RuntimeException e) {
+                    // Anything else that goes wrong on this page ends the chain here, in this page's record.
+                    record = unsent(run, request.at(url), e).withPage(page);
+                    goOn = null;
                 }
-            } catch (RuntimeException e) {
-                // Anything else that goes wrong on this page ends the chain here, in this page's record.
-                record = unsent(run, request.at(url), e).withPage(page);
-                goOn = null;
+                tell(progress, record, goOn);
+                pages.add(progress.keepsBodies() ? record.withoutBody() : record);
+                if (goOn == null) {
+                    return new Chain(pages, true);
+                }
+                url = goOn;
             }
-            tell(progress, record, goOn);
-            pages.add(record);
-            if (goOn == null) {
-                return new Chain(pages, true);
-            }
-            url = goOn;
         }
     }
 
@@ -314,7 +337,8 @@ public final class Fetcher {
      * well, so that a retry at the deadline does not end a long chain), never turned into an error.
      */
     private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
-                                  Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
+                                  Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share)
+            throws InterruptedException {
         Instant firstStart = null;
         long startNanos = 0;
         String lastError = null;
@@ -322,10 +346,11 @@ public final class Fetcher {
             if (clock.instant().isAfter(startDeadline)) {
                 return null;
             }
+            if (!takePermits(inFlight, host, startDeadline)) {
+                return null; // the host asked for a pause that outlasts this invocation: hand it back
+            }
             HttpResponse<LimitedBody> response = null;
-            inFlight.acquire();
             try {
-                host.acquire();
                 try {
                     if (firstStart == null && clock.instant().isAfter(startDeadline)) {
                         return null; // queued behind the caps until the deadline: hand it back unstarted
@@ -334,7 +359,13 @@ public final class Fetcher {
                         firstStart = clock.instant();
                         startNanos = System.nanoTime();
                     }
-                    response = send(request, config);
+                    // Checked at every attempt, page and next link, right before the client's own
+                    // lookup, which the JVM's address cache then answers the same.
+                    String refused = destinations.refusal(request.url(), config);
+                    if (refused != null) {
+                        return failed(run, request, firstStart, elapsedMillis(startNanos), attempt, refused);
+                    }
+                    response = send(request, config, share);
                     // Learned before this request gives up its place at the host, so that the next request
                     // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
                     learn(host, retry, response);
@@ -354,6 +385,7 @@ public final class Fetcher {
                         : failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
                         "no response after " + attempt + " attempts: " + lastError);
             }
+            share.release(); // this answer is dropped for a retry: its body's share goes back
             Duration wait = retry.backoff(attempt);
             if (response != null) {
                 lastError = "HTTP " + response.statusCode();
@@ -371,6 +403,30 @@ public final class Fetcher {
         }
     }
 
+    /**
+     * Takes the worker's in-flight permit and the host's, waiting out a host's Retry-After pause with
+     * neither held, so that requests to other hosts go on meanwhile. False, holding nothing, when the
+     * pause ends after {@code startDeadline}: the request goes back for a later delivery at once rather
+     * than sleep to the deadline.
+     */
+    private boolean takePermits(Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
+        while (true) {
+            Duration pause = host.pauseLeft();
+            if (pause.isPositive()) {
+                if (clock.instant().plus(pause).isAfter(startDeadline)) {
+                    return false;
+                }
+                Thread.sleep(pause);
+                continue;
+            }
+            inFlight.acquire();
+            if (host.acquireUnlessPaused()) {
+                return true;
+            }
+            inFlight.release();
+        }
+    }
+
     /** A 429 slows the host down, any other answer lets it speed up again; a Retry-After quiets the whole host. */
     private static void learn(HostLimiter host, RetryPolicy retry, HttpResponse<LimitedBody> response) {
         if (response.statusCode() == 429) {
@@ -384,7 +440,7 @@ public final class Fetcher {
         }
     }
 
-    private HttpResponse<LimitedBody> send(RequestSpec request, FetchConfig config)
+    private HttpResponse<LimitedBody> send(RequestSpec request, FetchConfig config, BodyBudget.Share share)
             throws IOException, TimeoutException, InterruptedException {
         int timeoutSeconds = config.timeoutSeconds();
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).timeout(Duration.ofSeconds(timeoutSeconds));
@@ -399,7 +455,7 @@ public final class Fetcher {
         }
         builder.method(request.method(), body);
         // The request timeout covers the headers; the future's timeout covers the body as well.
-        CompletableFuture<HttpResponse<LimitedBody>> future = http.sendAsync(builder.build(), LimitedBody.handler(config.maxResponseBytes()));
+        CompletableFuture<HttpResponse<LimitedBody>> future = http.sendAsync(builder.build(), LimitedBody.handler(config.maxResponseBytes(), share));
         try {
             return future.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -431,10 +487,16 @@ public final class Fetcher {
                     + (error == null ? "" : "; " + error);
         } else {
             try {
-                byte[] bytes = BodyDecoder.uncompress(received.bytes(), headers.firstValue("Content-Encoding").orElse(null));
-                BodyDecoder.Decoded decoded = decoder.decode(bytes, headers.firstValue("Content-Type").orElse(null));
+                LimitedBody inflated = BodyDecoder.uncompress(received.bytes(),
+                        headers.firstValue("Content-Encoding").orElse(null), config.maxResponseBytes());
+                BodyDecoder.Decoded decoded = decoder.decode(inflated.bytes(),
+                        inflated.truncated() ? "application/octet-stream" : headers.firstValue("Content-Type").orElse(null));
                 body = decoded.body();
                 encoding = decoded.encoding();
+                if (inflated.truncated()) {
+                    error = "body too large: it inflates past " + config.maxResponseBytes()
+                            + " bytes (fetch.maxResponseBytes); truncated there" + (error == null ? "" : "; " + error);
+                }
             } catch (IOException e) {
                 BodyDecoder.Decoded raw = decoder.decode(received.bytes(), "application/octet-stream");
                 body = raw.body();

@@ -57,6 +57,27 @@ final class HostLimiter {
         }
     }
 
+    /**
+     * As {@link #acquire()}, but gives up, holding nothing, when the host is paused (a Retry-After), so
+     * the caller can let go of the worker's in-flight permit while it waits the pause out.
+     */
+    boolean acquireUnlessPaused() throws InterruptedException {
+        inFlight.acquire();
+        try {
+            for (long wait = tryStart(); wait > 0; wait = tryStart()) {
+                if (pauseLeft().isPositive()) {
+                    inFlight.release();
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            inFlight.release();
+            throw e;
+        }
+    }
+
     void release() {
         inFlight.release();
     }

@@ -42,22 +42,38 @@ final class RetryPolicy {
         return Duration.ofMillis(ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1));
     }
 
-    /** Retry-After as delay-seconds or an HTTP date; empty when absent or unreadable. */
+    /**
+     * The longest wait a Retry-After is taken for: SQS delays a message by 15 minutes at most, so a chunk
+     * handed back for a longer pause is delivered again after 15 minutes anyway. Clamping here also keeps
+     * every later sum (now plus the wait, a pause in nanoseconds) far from overflowing.
+     */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
+
+    /**
+     * Retry-After as delay-seconds or an HTTP date, clamped to [0, {@link #MAX_RETRY_AFTER}]: a number
+     * too large for a long, or a date centuries ahead, is a long wait, not an error. Empty when absent or
+     * unreadable (a sign, a fraction, not a date).
+     */
     Optional<Duration> retryAfter(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
         String value = header.strip();
+        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // Compared as digits, never parsed into a long that could overflow.
+            String digits = value.replaceFirst("^0+(?=.)", "");
+            boolean beyondMax = digits.length() > 4 || Long.parseLong(digits) > MAX_RETRY_AFTER.toSeconds();
+            return Optional.of(beyondMax ? MAX_RETRY_AFTER : Duration.ofSeconds(Long.parseLong(digits)));
+        }
         try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException notDate) {
-                return Optional.empty();
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant now = clock.instant();
+            if (!at.isAfter(now)) {
+                return Optional.of(Duration.ZERO);
             }
+            return Optional.of(at.isAfter(now.plus(MAX_RETRY_AFTER)) ? MAX_RETRY_AFTER : Duration.between(now, at));
+        } catch (DateTimeParseException notDate) {
+            return Optional.empty();
         }
     }
 }

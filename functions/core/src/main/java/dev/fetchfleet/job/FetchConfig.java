@@ -13,9 +13,12 @@ import java.util.Map;
  * @param maxResponseBytes bodies past this are cut and the record says so
  * @param redactHeaders    header names, beyond the usual ones, whose values never reach bronze
  * @param allowLinkLocal   let requests go to link-local and instance-metadata addresses (refused otherwise)
+ * @param allowPrivateNetworks let requests go to private addresses (RFC 1918, unique-local, carrier-grade
+ *                         NAT) where the worker leaves that to the job; loopback only where the worker allows it
  */
 public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
-                          long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal) {
+                          long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal,
+                          boolean allowPrivateNetworks) {
 
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
     public static final FetchConfig DEFAULT = new FetchConfig(256, PerHost.DEFAULT, 30, Retry.DEFAULT);
@@ -26,6 +29,11 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
         perHost = perHost == null ? PerHost.DEFAULT : perHost;
         retry = retry == null ? Retry.DEFAULT : retry;
         maxResponseBytes = maxResponseBytes <= 0 ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytes;
+    }
+
+    public FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
+                       long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal) {
+        this(maxInFlight, perHost, hosts, timeoutSeconds, retry, maxResponseBytes, redactHeaders, allowLinkLocal, false);
     }
 
     public FetchConfig(int maxInFlight, PerHost perHost, int timeoutSeconds, Retry retry) {
@@ -55,8 +63,9 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
     public FetchConfig sharedBy(int lanes) {
         Map<String, PerHost> shared = new java.util.HashMap<>();
         hosts.forEach((name, caps) -> shared.put(name, caps.sharedBy(lanes)));
+        // The canonical constructor, every field named: a share must change the caps and nothing else.
         return new FetchConfig(maxInFlight, perHost.sharedBy(lanes), shared, timeoutSeconds, retry, maxResponseBytes,
-                redactHeaders, allowLinkLocal);
+                redactHeaders, allowLinkLocal, allowPrivateNetworks);
     }
 
     /**

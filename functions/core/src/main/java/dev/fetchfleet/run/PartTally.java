@@ -38,43 +38,48 @@ public record PartTally(int parts, Map<String, Long> statusCounts, long requests
         Set<String> requestIds = new HashSet<>();
         Set<String> seen = new HashSet<>();
         Set<String> failedIds = new HashSet<>();
-        long records = 0;
-        long duplicates = 0;
-        long succeeded = 0;
-        long noAnswer = 0;
-        long refused = 0;
-        long cut = 0;
-        long sequentialMillis = 0;
-        String largest = null;
+        // Record by record as each part streams in: a part of large bodies is never in memory whole.
+        Counter c = new Counter();
         for (String part : parts) {
-            List<BronzeRecord> partRecords = bronze.readPart(part);
-            for (BronzeRecord record : partRecords) {
-                records++;
+            bronze.forEachLine(part, BronzeRecord.class, record -> {
+                c.records++;
                 counts.merge(record.statusKey(), 1L, Long::sum);
                 requestIds.add(record.requestId());
                 if (!seen.add(record.requestId() + "#" + record.page())) {
-                    duplicates++;
+                    c.duplicates++;
                 }
                 if (record.status() != null && record.status() < 400) {
-                    succeeded++;
+                    c.succeeded++;
                 }
-                sequentialMillis += record.durationMs();
+                c.sequentialMillis += record.durationMs();
                 if (record.failed()) {
                     failedIds.add(record.requestId());
                     if (record.status() == null) {
-                        noAnswer++;
+                        c.noAnswer++;
                     } else if (record.status() == 429 || record.status() >= 500) {
-                        refused++;
+                        c.refused++;
                     } else {
-                        cut++;
+                        c.cut++;
                     }
                 }
-            }
-            if (itemsPath != null && valuePath != null) {
-                largest = StateStore.larger(largest, StateStore.largest(partRecords, itemsPath, valuePath).orElse(null));
-            }
+                if (itemsPath != null && valuePath != null) {
+                    c.largest = StateStore.larger(c.largest, StateStore.largest(List.of(record), itemsPath, valuePath).orElse(null));
+                }
+            });
         }
-        return new PartTally(parts.size(), counts, requestIds.size(), records, duplicates, succeeded, failedIds.size(),
-                noAnswer, refused, cut, sequentialMillis, largest);
+        return new PartTally(parts.size(), counts, requestIds.size(), c.records, c.duplicates, c.succeeded, failedIds.size(),
+                c.noAnswer, c.refused, c.cut, c.sequentialMillis, c.largest);
+    }
+
+    /** The running counts of one scan. */
+    private static final class Counter {
+        long records;
+        long duplicates;
+        long succeeded;
+        long noAnswer;
+        long refused;
+        long cut;
+        long sequentialMillis;
+        String largest;
     }
 }

@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,6 +36,10 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
 
     /** The longest a record nobody waits for stays unwritten: bounds what a killed worker fetches again. */
     static final Duration FLUSH_AFTER = Duration.ofSeconds(30);
+    /** The most bytes that wait unwritten: past it, appenders wait for the write, so large bodies never pile up here. */
+    static final int FLUSH_BYTES = 8 * 1024 * 1024;
+    /** Past this, an invocation's segments are left as they are when it is cut, not folded into one in memory. */
+    static final int SEAL_BYTES = 16 * 1024 * 1024;
     private static final int PARALLEL_READS = 16;
 
     private final BronzeWriter bronze;
@@ -48,8 +52,11 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private final Thread thread;
 
     // Guarded by lock.
-    private List<CheckpointEntry> pending = new ArrayList<>();
-    private final List<CheckpointEntry> appendedAll = new ArrayList<>();
+    private List<byte[]> pending = new ArrayList<>();
+    private long pendingBytes;
+    /** Every line this invocation appended, for {@link #seal()}; null once past {@link #SEAL_BYTES}. */
+    private List<byte[]> appendedAll = new ArrayList<>();
+    private long appendedBytes;
     private final List<String> segments = new ArrayList<>();
     private long appended;
     private long durable;
@@ -68,31 +75,47 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("checkpoint-" + chunk).start(this::writeLoop);
     }
 
-    /** Every segment of a chunk, merged. */
+    /** Every segment of a chunk, merged; its records without their bodies (see the four-argument read). */
     static ChunkProgress read(BronzeWriter bronze, RunRef run, int chunk) {
+        return read(bronze, run, chunk, record -> {});
+    }
+
+    /**
+     * Every segment of a chunk, merged, each record handed whole to {@code keep} as it streams in (a
+     * chunk's part spill) and kept here without its body: what earlier invocations fetched is never in
+     * memory at once. Repeats of a (request, page) reach {@code keep} too; the first to arrive is the one
+     * the progress counts, as a spill keeps the first.
+     */
+    static ChunkProgress read(BronzeWriter bronze, RunRef run, int chunk, Consumer<BronzeRecord> keep) {
         List<String> keys = segmentKeys(bronze, run, chunk);
         if (keys.isEmpty()) {
             return ChunkProgress.NONE;
         }
+        List<CheckpointEntry> entries = new ArrayList<>();
         // A killed worker may leave thousands of small segments: read them side by side.
         Semaphore reads = new Semaphore(PARALLEL_READS);
-        List<Future<List<CheckpointEntry>>> futures = new ArrayList<>();
+        List<Future<?>> futures = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String key : keys) {
                 futures.add(threads.submit(() -> {
                     reads.acquire();
                     try {
-                        return bronze.readLines(key, CheckpointEntry.class);
+                        bronze.forEachLine(key, CheckpointEntry.class, entry -> {
+                            synchronized (entries) {
+                                keep.accept(entry.record());
+                                entries.add(new CheckpointEntry(entry.record().withoutBody(), entry.next()));
+                            }
+                        });
+                        return null;
                     } finally {
                         reads.release();
                     }
                 }));
             }
         }
-        List<CheckpointEntry> entries = new ArrayList<>();
-        for (Future<List<CheckpointEntry>> future : futures) {
+        for (Future<?> future : futures) {
             try {
-                entries.addAll(future.get());
+                future.get();
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
@@ -121,14 +144,29 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         lock.lock();
         try {
             throwIfFailed();
-            CheckpointEntry entry = new CheckpointEntry(record, next == null ? null : next.toString());
+        } finally {
+            lock.unlock();
+        }
+        // Encoded outside the lock: a large body takes a while, and other chains append meanwhile.
+        byte[] line = bronze.encodeLine(new CheckpointEntry(record, next == null ? null : next.toString()));
+        lock.lock();
+        try {
+            throwIfFailed();
             if (pending.isEmpty()) {
                 oldestPendingNanos = System.nanoTime();
             }
-            pending.add(entry);
-            appendedAll.add(entry);
+            pending.add(line);
+            pendingBytes += line.length;
+            if (appendedAll != null) {
+                appendedBytes += line.length;
+                if (appendedBytes > SEAL_BYTES) {
+                    appendedAll = null; // too large to fold in memory; seal() leaves the segments be
+                } else {
+                    appendedAll.add(line);
+                }
+            }
             long mine = ++appended;
-            if (next == null) {
+            if (next == null && pendingBytes < FLUSH_BYTES) {
                 return; // nothing waits on it: it goes with the next segment
             }
             wanted = Math.max(wanted, mine);
@@ -159,7 +197,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
      */
     void seal() throws InterruptedException {
         List<String> small;
-        List<CheckpointEntry> all;
+        List<byte[]> all;
         lock.lock();
         try {
             wanted = appended;
@@ -171,13 +209,13 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             closed = true;
             toWrite.signal();
             small = List.copyOf(segments);
-            all = List.copyOf(appendedAll);
+            all = appendedAll == null ? null : List.copyOf(appendedAll);
         } finally {
             lock.unlock();
         }
         thread.join();
-        if (small.size() > 1) {
-            bronze.store().put(prefix + "seg-" + writer + "-sealed.jsonl.gz", bronze.encodeLines(all));
+        if (small.size() > 1 && all != null) {
+            bronze.store().put(prefix + "seg-" + writer + "-sealed.jsonl.gz", gzip(all));
             bronze.store().deleteAll(small);
         }
     }
@@ -194,6 +232,31 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         thread.join();
     }
 
+    private static byte[] gzip(List<byte[]> lines) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes, 64 * 1024)) {
+            for (byte[] line : lines) {
+                out.write(line);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] concat(List<byte[]> lines, long length) {
+        if (lines.size() == 1) {
+            return lines.getFirst(); // a large record alone: not copied again
+        }
+        byte[] all = new byte[Math.toIntExact(length)];
+        int at = 0;
+        for (byte[] line : lines) {
+            System.arraycopy(line, 0, all, at, line.length);
+            at += line.length;
+        }
+        return all;
+    }
+
     private void throwIfFailed() {
         if (failure != null) {
             throw new IllegalStateException("checkpoint could not be written under " + bronze.store().locate(prefix)
@@ -204,7 +267,8 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private void writeLoop() {
         int sequence = 0;
         while (true) {
-            List<CheckpointEntry> batch;
+            List<byte[]> batch;
+            long batchBytes;
             long upTo;
             lock.lock();
             try {
@@ -219,7 +283,9 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                     return;
                 }
                 batch = pending;
+                batchBytes = pendingBytes;
                 pending = new ArrayList<>();
+                pendingBytes = 0;
                 upTo = appended;
             } catch (InterruptedException e) {
                 return;
@@ -229,7 +295,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             String key = prefix + String.format("seg-%s-%06d.jsonl", writer, ++sequence);
             RuntimeException failed = null;
             try {
-                bronze.store().put(key, bronze.encodeLines(batch, false));
+                bronze.store().put(key, concat(batch, batchBytes));
             } catch (RuntimeException e) {
                 failed = e;
             }
@@ -253,6 +319,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
 
     /** Guarded by lock: something waits to be written, and someone waits for it or it has waited long enough. */
     private boolean due() {
-        return !pending.isEmpty() && (wanted > durable || System.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
+        return !pending.isEmpty() && (wanted > durable || pendingBytes >= FLUSH_BYTES
+                || System.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
     }
 }

@@ -5,6 +5,7 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.fetch.Destinations;
 import dev.fetchfleet.fetch.FetchReport;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
@@ -13,12 +14,11 @@ import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.Success;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,12 +36,18 @@ public final class ChunkWorker {
     private final BronzeWriter bronze;
     private final RunCompletion completion;
     private final Clock clock;
+    private final ObjectMapper mapper;
 
     public ChunkWorker(ChunkMessages messages, Fetcher fetcher, BronzeWriter bronze, Clock clock) {
+        this(messages, fetcher, bronze, clock, dev.fetchfleet.Json.newMapper());
+    }
+
+    public ChunkWorker(ChunkMessages messages, Fetcher fetcher, BronzeWriter bronze, Clock clock, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.messages = messages;
         this.fetcher = fetcher;
         this.bronze = bronze;
-        this.completion = new RunCompletion(bronze.store(), dev.fetchfleet.Json.newMapper(), clock);
+        this.completion = new RunCompletion(bronze.store(), mapper, clock);
         this.clock = clock;
     }
 
@@ -56,8 +62,14 @@ public final class ChunkWorker {
     /** A worker whose requests may carry {@code {{ssm:…}}} / {@code {{secretsmanager:…}}} header references. */
     public static ChunkWorker create(ObjectMapper mapper, BronzeStore store,
                                      HttpClient http, SecretReferences.Store secrets, Clock clock) {
+        return create(mapper, store, http, secrets, Destinations.LOCAL, clock);
+    }
+
+    /** A worker that reaches only the {@code destinations} it is given (a deployed worker: {@link Destinations#DEPLOYED}). */
+    public static ChunkWorker create(ObjectMapper mapper, BronzeStore store, HttpClient http,
+                                     SecretReferences.Store secrets, Destinations destinations, Clock clock) {
         return new ChunkWorker(new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                new Fetcher(http, mapper, clock, secrets), new BronzeWriter(store, mapper), clock);
+                new Fetcher(http, mapper, clock, secrets, destinations), new BronzeWriter(store, mapper), clock, mapper);
     }
 
     /**
@@ -81,31 +93,48 @@ public final class ChunkWorker {
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
         }
-        ChunkProgress earlier = CheckpointLog.read(bronze, run, chunk.index());
-        List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
-
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
+        ChunkProgress earlier;
         boolean segmentsWritten;
-        try (CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock)) {
-            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, checkpoint);
+        // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
+        // there, so a chunk of large bodies never holds them all in memory.
+        try (PartSpill spill = PartSpill.create(mapper);
+             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock)) {
+            earlier = CheckpointLog.read(bronze, run, chunk.index(), spill::add);
+            List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
+            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new Fetcher.Progress() {
+                @Override
+                public void fetched(BronzeRecord record, URI next) throws InterruptedException {
+                    spill.add(record);
+                    checkpoint.fetched(record, next);
+                }
+
+                @Override
+                public boolean keepsBodies() {
+                    return true;
+                }
+            });
+            // A record the fetcher made itself (an internal error) never went through progress; the rest
+            // are in the spill already, and their bodiless copies here are skipped as repeats.
+            report.records().forEach(spill::add);
             if (!report.complete()) {
                 checkpoint.seal();
                 long chains = report.unfinished().stream().filter(r -> r.paginate() != null).count();
                 throw new ChunkIncompleteException("chunk " + chunk.index() + " of run " + run.runId() + ": "
                         + report.unfinished().size() + " of " + chunk.requests().size()
-                        + " requests unfinished at the worker's deadline (" + chains + " of them paginated, to go on from their next page); "
+                        + " requests unfinished at the worker's deadline or a host's Retry-After (" + chains
+                        + " of them paginated, to go on from their next page); "
                         + (earlier.records().size() + report.records().size()) + " records kept in the checkpoint",
                         !report.records().isEmpty(), report.retryAfter());
             }
             segmentsWritten = checkpoint.wroteSegments();
+            // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
+            bronze.store().putIfAbsent(run.partKey(chunk.index()), spill.part(chunk.requests()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checkpointing chunk " + chunk.index(), e);
         }
-        List<BronzeRecord> records = inChunkOrder(chunk, earlier.records(), report.records());
-        // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
-        bronze.store().putIfAbsent(run.partKey(chunk.index()), bronze.encodePart(records));
         if (!earlier.isEmpty() || segmentsWritten) {
             CheckpointLog.delete(bronze, run, chunk.index());
         }
@@ -127,19 +156,6 @@ public final class ChunkWorker {
         return new ChunkResult(chunk.run(), chunk.index(), n, counts, responded, n - responded,
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
-    }
-
-    /** Every record of the chunk (a paginated request has one per page), in request order, pages in order. */
-    private static List<BronzeRecord> inChunkOrder(Chunk chunk, List<BronzeRecord> earlier, List<BronzeRecord> now) {
-        Map<String, List<BronzeRecord>> byId = new HashMap<>();
-        earlier.forEach(r -> byId.computeIfAbsent(r.requestId(), k -> new ArrayList<>()).add(r));
-        now.forEach(r -> byId.computeIfAbsent(r.requestId(), k -> new ArrayList<>()).add(r));
-        List<BronzeRecord> ordered = new ArrayList<>();
-        for (RequestSpec request : chunk.requests()) {
-            List<BronzeRecord> pages = byId.getOrDefault(request.id(), List.of());
-            pages.stream().sorted(java.util.Comparator.comparingInt(BronzeRecord::page)).forEach(ordered::add);
-        }
-        return ordered;
     }
 
     public Clock clock() {

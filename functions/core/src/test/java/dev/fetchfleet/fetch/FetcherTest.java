@@ -299,6 +299,29 @@ class FetcherTest {
         }
     }
 
+    /**
+     * A Retry-After beyond what SQS can delay (15 minutes), beyond a long, or a date millennia ahead: the
+     * request goes back at once with a delay clamped to 15 minutes, never an overflow or an 11-day sleep.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"999999", "9223372036854775807", "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"})
+    void handsARequestBackWithAClampedDelayWhateverRetryAfterTheApiAsksFor(String retryAfter) throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            json(exchange, 503, "{}");
+        })) {
+            FetchReport report = new Fetcher(http, mapper, Clock.systemUTC())
+                    .fetchAll(RUN, List.of(get("p", api.uri("/posts/1"))), config(5), Instant.now().plusSeconds(60));
+
+            assertEquals(List.of(), report.records(), () -> "recorded: " + report.records());
+            assertEquals(List.of("p"), report.unfinished().stream().map(RequestSpec::id).toList());
+            assertEquals(1, api.requestCount());
+            assertTrue(report.retryAfter().compareTo(Duration.ofMinutes(14)) > 0
+                            && report.retryAfter().compareTo(Duration.ofMinutes(15)) <= 0,
+                    "clamped to SQS's 15-minute delay: " + report.retryAfter());
+        }
+    }
+
     @Test
     void givesUpOnA503AfterMaxAttemptsKeepingTheLastAnswer() throws IOException {
         try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, 503, "{\"attempt\": " + n + "}"))) {
@@ -429,6 +452,39 @@ class FetcherTest {
             assertTrue(record.error().contains(Integer.toString(ONE_MIB)), record.error());
             assertEquals(1, record.attempts(), "a cut body is an answer, not a failure to retry");
             assertEquals(1, api.requestCount());
+        }
+    }
+
+    /**
+     * About 10 MB of gzip on the wire (under the default 10 MiB cap, so the wire cap does not save the
+     * worker) that inflates to about 10 GiB: the inflated bytes count against the cap too.
+     */
+    @Test
+    void cutsAGzipBombAtMaxResponseBytesOfInflatedBodyKeepingStatusAndHeaders() throws IOException {
+        GzipBomb bomb = new GzipBomb(10_000_000);
+        assertTrue(bomb.compressedBytes() < FetchConfig.DEFAULT_MAX_RESPONSE_BYTES, "the bomb must pass the wire cap");
+        assertTrue(bomb.inflatedBytes() > 9L << 30, "inflates to " + bomb.inflatedBytes());
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("X-Request-Id", "bomb-1");
+            exchange.sendResponseHeaders(200, bomb.compressedBytes());
+            try (var out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
+                bomb.writeTo(out);
+            }
+        })) {
+            FetchConfig defaults = new FetchConfig(64, new FetchConfig.PerHost(32, 1_000), 30, new FetchConfig.Retry(1, 10, 100));
+            BronzeRecord record = fetchOne(get("bomb", api.uri("/bomb")), defaults);
+
+            assertEquals(200, record.status());
+            assertEquals("bomb-1", record.responseHeaders().get("x-request-id"));
+            assertEquals("gzip", record.responseHeaders().get("content-encoding"));
+            assertNotNull(record.error());
+            assertTrue(record.error().contains("too large") && record.error().contains("fetch.maxResponseBytes"), record.error());
+            assertEquals("base64", record.bodyEncoding());
+            byte[] kept = java.util.Base64.getDecoder().decode(record.body().asText());
+            assertEquals(FetchConfig.DEFAULT_MAX_RESPONSE_BYTES, kept.length, "the inflated body up to the cap");
+            assertEquals(1, record.attempts());
         }
     }
 

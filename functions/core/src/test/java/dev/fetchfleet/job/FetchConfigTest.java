@@ -67,4 +67,27 @@ class FetchConfigTest {
         assertEquals(false, config.allowLinkLocal());
         assertEquals(FetchConfig.DEFAULT_MAX_RESPONSE_BYTES, withHosts(Map.of()).maxResponseBytes(), "0 means the default");
     }
+
+    @Test
+    void aLanesShareChangesTheCapsAndKeepsEveryOtherField() {
+        FetchConfig config = new FetchConfig(100, new FetchConfig.PerHost(30, 90), Map.of("slow.example.com", new FetchConfig.PerHost(6, 12)),
+                45, new FetchConfig.Retry(3, 100, 2_000, false), 4_096, List.of("X-Secret"), true, true);
+
+        FetchConfig share = config.sharedBy(3);
+
+        assertEquals(new FetchConfig.PerHost(10, 30), share.perHost());
+        assertEquals(Map.of("slow.example.com", new FetchConfig.PerHost(2, 4)), share.hosts());
+        assertEquals(new FetchConfig(config.maxInFlight(), share.perHost(), share.hosts(), config.timeoutSeconds(), config.retry(),
+                config.maxResponseBytes(), config.redactHeaders(), config.allowLinkLocal(), config.allowPrivateNetworks()), share);
+        // Every component but the caps is the same, whatever components the record grows later.
+        for (var component : FetchConfig.class.getRecordComponents()) {
+            if (!component.getName().equals("perHost") && !component.getName().equals("hosts")) {
+                try {
+                    assertEquals(component.getAccessor().invoke(config), component.getAccessor().invoke(share), component.getName());
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
 }

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +50,9 @@ class LambdaRuntimeTest {
         SqsClient sqs = LocalServers.sqs().client();
         String queue = sqs.createQueue(b -> b.queueName("ric-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
         Path bronze = dir.resolve("bronze");
+        // The test's API is on loopback, which a deployed worker refuses unless its environment allows it.
         Map<String, String> env = Map.of("BRONZE_ROOT", bronze.toString(), "CHUNK_QUEUE_URL", queue,
-                "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString());
+                "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow");
 
         try (SlowApi api = new SlowApi(10);
              Function dispatcher = Function.start(dir, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env);
@@ -87,6 +87,13 @@ class LambdaRuntimeTest {
                     .orElseThrow(() -> new AssertionError("no failure logged:\n" + worker.logOrEmpty()));
             assertTrue(failureLine.path("failure").asText().contains("not a FetchFleet chunk message"), failureLine.toString());
             assertEquals("fetchfleet-worker", failureLine.path("function_name").asText(), "Powertools read the runtime's context");
+
+            JsonNode destinations = worker.logLines().stream()
+                    .filter(line -> line.path("message").asText().startsWith("destinations checked")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no destinations line logged:\n" + worker.logOrEmpty()));
+            assertEquals("ALLOW", destinations.path("private_networks").asText(), destinations.toString());
+            assertTrue(destinations.path("resolver_guard_active").asBoolean(),
+                    "the runtime client loads the handler with its own class loader; the JVM's resolver must still find the guard: " + destinations);
 
             BronzeWriter written = new BronzeWriter(new LocalBronzeStore(bronze), MAPPER);
             Map<String, Integer> statusById = new HashMap<>();

@@ -9,10 +9,14 @@ import dev.fetchfleet.aws.AwsClients;
 import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
+import dev.fetchfleet.fetch.Destinations;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.fetch.MetadataGuardResolverProvider;
 import dev.fetchfleet.work.ChunkIncompleteException;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,9 +96,28 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             throw new IllegalStateException("environment variable BRONZE_ROOT is not set");
         }
         S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
+        // Private networks as FETCHFLEET_PRIVATE_NETWORKS says (refuse, job, allow); the job decides when unset.
+        Destinations destinations = new Destinations(
+                Destinations.PrivateNetworks.fromEnvironment(System.getenv("FETCHFLEET_PRIVATE_NETWORKS")));
+        LOG.info("destinations checked before every attempt", entry("private_networks", destinations.privateNetworks()),
+                entry("resolver_guard_active", resolverGuardActive()));
         return ChunkWorker.create(Json.newMapper(), BronzeStores.open(root, () -> s3),
                 Fetcher.newHttpClient(Duration.ofSeconds(10)),
-                ParameterSecrets.forEndpoint(AwsClients.endpointFromEnvironment()), Clock.systemUTC());
+                ParameterSecrets.forEndpoint(AwsClients.endpointFromEnvironment()), destinations, Clock.systemUTC());
+    }
+
+    /**
+     * Makes the JVM load its resolver now, on the thread that loads this handler (the JVM finds the
+     * metadata guard through the context class loader of its first lookup), and says whether the guard
+     * is in it. Without it the check before each attempt still refuses; see README, Security.
+     */
+    private static boolean resolverGuardActive() {
+        try {
+            InetAddress.getByName("localhost");
+        } catch (UnknownHostException ignored) {
+            // no localhost entry: the resolver is loaded all the same
+        }
+        return MetadataGuardResolverProvider.active();
     }
 
     private static int receiveCount(SQSEvent.SQSMessage message) {
