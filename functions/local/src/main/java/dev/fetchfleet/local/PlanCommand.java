@@ -1,0 +1,99 @@
+package dev.fetchfleet.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.aws.S3TextFiles;
+import dev.fetchfleet.job.JobDocuments;
+import dev.fetchfleet.job.JobValidationException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fetchfleet plan}: a run predicted before anything is sent. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Predict a run before sending anything: requests, chunks, SQS and S3 calls, wall time and AWS cost, "
+                + "beside a thread-pool machine and a Step Functions Distributed Map.")
+final class PlanCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB.json", description = "The job document.")
+    Path job;
+
+    @Option(names = "--latency", description = "The API's latency per call, e.g. 800ms, 1s, 2m (default: the job's plan.latencyMillis, else 1s).")
+    String latency;
+
+    @Option(names = "--worker-concurrency", defaultValue = "10", description = "Workers at once (the deployed WorkerMaxConcurrency; default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--memory-mb", defaultValue = "1769", description = "Worker memory (default ${DEFAULT-VALUE}).")
+    int memoryMb;
+
+    @Option(names = "--pages-per-request", description = "Calls per request of a paginated API, your guess (default: the job's plan.pagesPerRequest, else 1).")
+    Double pagesPerRequest;
+
+    @CommandLine.Mixin
+    FleetOptions options = new FleetOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ObjectMapper mapper = Json.newMapper();
+        PrintWriter err = spec.commandLine().getErr();
+        dev.fetchfleet.plan.RunEstimate estimate;
+        try {
+            dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
+            var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).expand(parsed);
+            Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
+            double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
+            // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
+            var layout = dev.fetchfleet.plan.FleetLayout.plan(requests, parsed.chunkSize(), parsed.fetch(), workers, assumed, pages);
+            estimate = new dev.fetchfleet.plan.RunPlanner(dev.fetchfleet.plan.Prices.load(mapper)).estimate(requests,
+                    layout, parsed.fetch(), assumed, memoryMb, pages);
+            dev.fetchfleet.dispatch.FleetCaps.notes(parsed, requests, layout, workers).forEach(note -> err.println("note: " + note));
+        } catch (JobValidationException e) {
+            return CommandOutput.invalidJob(err, e);
+        }
+        err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
+                estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+        err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
+                estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
+                estimate.lambdaGbSeconds());
+        estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
+                human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
+        err.println("prices: AWS list prices of " + estimate.pricesAsOf());
+        CommandOutput.printJson(spec, mapper, estimate);
+        return 0;
+    }
+
+    static Duration parseDuration(String text) {
+        var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?").matcher(text.strip());
+        if (!m.matches()) {
+            throw new CommandLine.ParameterException(new CommandLine(new PlanCommand()), "--latency: " + text + " is not like 800ms, 1s or 2m");
+        }
+        double value = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double millis = switch (unit) {
+            case "ms" -> value;
+            case "m" -> value * 60_000;
+            case "h" -> value * 3_600_000;
+            default -> value * 1000;
+        };
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    private static String human(double seconds) {
+        if (seconds < 120) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", seconds);
+        }
+        if (seconds < 7200) {
+            return String.format(java.util.Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600);
+    }
+}
