@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fetchfleet.Json;
-import dev.fetchfleet.aws.AwsClients;
-import dev.fetchfleet.aws.BronzeStores;
+import dev.fetchfleet.aws.FleetEnvironment;
 import dev.fetchfleet.aws.S3TextFiles;
-import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.dispatch.DispatchResult;
 import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.job.JobDocuments;
@@ -17,7 +15,6 @@ import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,45 +33,18 @@ public final class DispatcherHandler implements RequestStreamHandler {
     private final Dispatcher dispatcher;
     private final ObjectMapper mapper = Json.newMapper();
 
-    /** Lambda's constructor: configuration from BRONZE_ROOT and CHUNK_QUEUE_URL. */
+    /** Lambda's constructor: configuration from the environment (BRONZE_ROOT, CHUNK_QUEUE_URL; see {@link FleetEnvironment}). */
     public DispatcherHandler() {
-        this(fromEnvironment());
+        this(FleetEnvironment.system().dispatcher());
     }
 
     public DispatcherHandler(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    private static Dispatcher fromEnvironment() {
-        S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
-        return Dispatcher.create(Json.newMapper(), BronzeStores.open(requiredEnv("BRONZE_ROOT"), () -> s3),
-                new SqsBatchSender(AwsClients.sqs(AwsClients.endpointFromEnvironment()), requiredEnv("CHUNK_QUEUE_URL")),
-                requestsFromFiles(s3), Clock.systemUTC(), workerMaxConcurrency());
-    }
-
-    /**
-     * How the deployed dispatcher reads {@code requestsFrom}: S3 only. Whoever may submit a job must not make
-     * it read its own disk ({@code /proc/self/environ} holds the role's credentials).
-     */
+    /** How the deployed dispatcher reads {@code requestsFrom}: S3 only (see {@link FleetEnvironment#requestsFromFiles}). */
     public static S3TextFiles requestsFromFiles(S3Client s3) {
-        return S3TextFiles.s3Only(() -> s3);
-    }
-
-    private static int workerMaxConcurrency() {
-        String value = System.getenv("WORKER_MAX_CONCURRENCY");
-        try {
-            return value == null || value.isBlank() ? 0 : Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("WORKER_MAX_CONCURRENCY must be a whole number, was " + value, e);
-        }
-    }
-
-    private static String requiredEnv(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is not set");
-        }
-        return value;
+        return FleetEnvironment.requestsFromFiles(s3);
     }
 
     @Override

@@ -4,13 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.fetchfleet.Json;
-import dev.fetchfleet.aws.AwsClients;
-import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
-import dev.fetchfleet.fetch.Destinations;
-import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.aws.FleetEnvironment;
 import dev.fetchfleet.fetch.MetadataGuardResolverProvider;
 import dev.fetchfleet.work.ChunkIncompleteException;
 import dev.fetchfleet.work.ChunkResult;
@@ -18,13 +14,11 @@ import dev.fetchfleet.work.ChunkWorker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
@@ -48,11 +42,15 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     /**
      * Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF, chunks that
      * fail their last delivery (MAX_RECEIVE_COUNT) parked in DLQ_URL with their error, and chunks cut
-     * short after progress sent again to CHUNK_QUEUE_URL.
+     * short after progress sent again to CHUNK_QUEUE_URL (see {@link FleetEnvironment}).
      */
     public WorkerHandler() {
-        this(fromEnvironment(), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC(),
-                deadLettersFromEnvironment(), continuationsFromEnvironment());
+        this(FleetEnvironment.system());
+    }
+
+    private WorkerHandler(FleetEnvironment env) {
+        this(worker(env), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC(),
+                env.deadLetters(), env.continuations());
     }
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock) {
@@ -72,38 +70,10 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this.continuations = continuations;
     }
 
-    private static ContinuationQueue continuationsFromEnvironment() {
-        String url = System.getenv("CHUNK_QUEUE_URL");
-        if (url == null || url.isBlank()) {
-            return ContinuationQueue.none();
-        }
-        return new ContinuationQueue(AwsClients.sqs(AwsClients.endpointFromEnvironment()), url);
-    }
-
-    private static DeadLetterQueue deadLettersFromEnvironment() {
-        String url = System.getenv("DLQ_URL");
-        String max = System.getenv("MAX_RECEIVE_COUNT");
-        if (url == null || url.isBlank() || max == null || max.isBlank()) {
-            return DeadLetterQueue.none();
-        }
-        return new DeadLetterQueue(AwsClients.sqs(AwsClients.endpointFromEnvironment()), url, Integer.parseInt(max.strip()),
-                Clock.systemUTC());
-    }
-
-    private static ChunkWorker fromEnvironment() {
-        String root = System.getenv("BRONZE_ROOT");
-        if (root == null || root.isBlank()) {
-            throw new IllegalStateException("environment variable BRONZE_ROOT is not set");
-        }
-        S3Client s3 = AwsClients.s3(AwsClients.endpointFromEnvironment());
-        // Private networks as FETCHFLEET_PRIVATE_NETWORKS says (refuse, job, allow); the job decides when unset.
-        Destinations destinations = new Destinations(
-                Destinations.PrivateNetworks.fromEnvironment(System.getenv("FETCHFLEET_PRIVATE_NETWORKS")));
-        LOG.info("destinations checked before every attempt", entry("private_networks", destinations.privateNetworks()),
+    private static ChunkWorker worker(FleetEnvironment env) {
+        LOG.info("destinations checked before every attempt", entry("private_networks", env.destinations().privateNetworks()),
                 entry("resolver_guard_active", resolverGuardActive()));
-        return ChunkWorker.create(Json.newMapper(), BronzeStores.open(root, () -> s3),
-                Fetcher.newHttpClient(Duration.ofSeconds(10)),
-                ParameterSecrets.forEndpoint(AwsClients.endpointFromEnvironment()), destinations, Clock.systemUTC());
+        return env.worker(ParameterSecrets.forEndpoint(env.endpoint()));
     }
 
     /**
