@@ -149,7 +149,7 @@ class ContractFixturesTest {
         assertRefused(store.locate(part) + ": bronze record format 99 is newer than this reader reads (1)", () -> bronze.readPart(part));
         assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (1)",
                 () -> CheckpointLog.read(bronze, ContractSamples.RUN, 1));
-        assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this worker reads (1)",
+        assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this code reads (1)",
                 () -> files.manifest(ContractSamples.RUN));
         assertRefused(store.locate(ContractSamples.RUN.successKey()) + ": _SUCCESS format 99 is newer than this reader reads (1)",
                 () -> files.readSuccess(ContractSamples.RUN));
