@@ -5,15 +5,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.WireFormat;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * One line of a bronze part: one request and how it ended. {@code status} is null when no response
- * came back, and then {@code error} says why.
+ * came back, and then {@code error} says why. {@code schema_version} is {@link WireFormat#BRONZE_RECORD}'s:
+ * a line without one (written before versions) reads as before, a newer one is refused, and a record once
+ * read is held, and written again, in this code's version.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
+@JsonPropertyOrder({"schema_version", "run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
         "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page"})
 public record BronzeRecord(
         @JsonProperty("run_id") String runId,
@@ -29,7 +32,20 @@ public record BronzeRecord(
         @JsonProperty("duration_ms") long durationMs,
         @JsonProperty("attempts") int attempts,
         @JsonProperty("error") String error,
-        @JsonProperty("page") int page) {
+        @JsonProperty("page") int page,
+        @JsonProperty("schema_version") int schemaVersion) {
+
+    public BronzeRecord {
+        schemaVersion = WireFormat.BRONZE_RECORD.read(schemaVersion);
+    }
+
+    /** A record of this code's version. */
+    public BronzeRecord(String runId, String source, String requestId, String method, String url, Integer status,
+                        Map<String, String> responseHeaders, JsonNode body, String bodyEncoding, Instant fetchedAt,
+                        long durationMs, int attempts, String error, int page) {
+        this(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding, fetchedAt, durationMs,
+                attempts, error, page, WireFormat.BRONZE_RECORD.current());
+    }
 
     /** This record as page {@code number} of its request's chain. */
     public BronzeRecord withPage(int number) {

@@ -118,6 +118,11 @@ public final class BronzeWriter {
                 }
             }
         } catch (IOException e) {
+            // A line of a newer format than this code reads: say so, not "cannot read" (Jackson wraps it).
+            dev.fetchfleet.WireFormat.Refused refused = dev.fetchfleet.WireFormat.Refused.in(e);
+            if (refused != null) {
+                throw refused.at(store.locate(key));
+            }
             throw new UncheckedIOException("cannot read " + store.locate(key), e);
         }
     }

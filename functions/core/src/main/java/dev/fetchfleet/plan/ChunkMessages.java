@@ -3,6 +3,7 @@ package dev.fetchfleet.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes a chunk as an SQS message body and back. A chunk whose body would pass SQS's size limit is
- * stored as a claim-check object in the bronze store, and the message carries only its key.
+ * stored as a claim-check object in the bronze store, and the message carries only its key. Message and
+ * claim-check object carry {@link WireFormat#CHUNK_MESSAGE}'s version: a worker refuses one newer than it
+ * reads, and the chunk fails with that error (handed back, then parked in the dead-letter queue).
  */
 public final class ChunkMessages {
 
@@ -29,13 +32,13 @@ public final class ChunkMessages {
 
     public String encode(Chunk chunk) {
         try {
-            byte[] body = mapper.writeValueAsBytes(chunk);
+            byte[] body = mapper.writeValueAsBytes(WireFormat.CHUNK_MESSAGE.stamp(mapper.valueToTree(chunk)));
             if (body.length <= maxMessageBytes) {
                 return new String(body, StandardCharsets.UTF_8);
             }
             String key = chunk.run().claimCheckKey(chunk.index());
             store.put(key, body);
-            ObjectNode pointer = mapper.createObjectNode();
+            ObjectNode pointer = WireFormat.CHUNK_MESSAGE.stamp(mapper.createObjectNode());
             pointer.set("run", mapper.valueToTree(chunk.run()));
             pointer.put("index", chunk.index());
             pointer.put("chunkCount", chunk.chunkCount());
@@ -46,14 +49,23 @@ public final class ChunkMessages {
         }
     }
 
+    /**
+     * @throws WireFormat.Refused when the message, or its claim-check object, is of a format newer than this worker reads
+     */
     public Chunk decode(String body) {
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node = WireFormat.CHUNK_MESSAGE.check(mapper.readTree(body));
             JsonNode claim = node.get("claimCheck");
             if (claim != null && claim.isTextual()) {
                 byte[] stored = store.get(claim.asText()).orElseThrow(() ->
                         new IllegalStateException("claim-check object missing: " + store.locate(claim.asText())));
-                return mapper.readValue(stored, Chunk.class);
+                JsonNode chunk = mapper.readTree(stored);
+                try {
+                    WireFormat.CHUNK_MESSAGE.check(chunk);
+                } catch (WireFormat.Refused refused) {
+                    throw refused.at(store.locate(claim.asText()));
+                }
+                return mapper.treeToValue(chunk, Chunk.class);
             }
             return mapper.treeToValue(node, Chunk.class);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.fetchfleet.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
@@ -8,7 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 
-/** A run's own files beside its parts: {@code _manifest.json}, written first, and {@code _SUCCESS}, written last. */
+/**
+ * A run's own files beside its parts: {@code _manifest.json}, written first, and {@code _SUCCESS}, written
+ * last; each with its {@link WireFormat} version, and refused on read when newer than this code knows.
+ */
 public final class RunFiles {
 
     private final BronzeStore store;
@@ -21,12 +25,12 @@ public final class RunFiles {
 
     /** The manifest, and the run-id index that finds it again. */
     public void writeManifest(Manifest manifest) {
-        store.put(manifest.run().manifestKey(), toJson(manifest));
+        store.put(manifest.run().manifestKey(), toJson(manifest, WireFormat.MANIFEST));
         new BronzeWriter(store, mapper).indexRun(manifest.run());
     }
 
     public Optional<Manifest> readManifest(RunRef run) {
-        return store.get(run.manifestKey()).map(bytes -> fromJson(bytes, Manifest.class));
+        return store.get(run.manifestKey()).map(bytes -> fromJson(run.manifestKey(), bytes, Manifest.class, WireFormat.MANIFEST));
     }
 
     public Manifest manifest(RunRef run) {
@@ -34,25 +38,27 @@ public final class RunFiles {
     }
 
     public Optional<Success> readSuccess(RunRef run) {
-        return store.get(run.successKey()).map(bytes -> fromJson(bytes, Success.class));
+        return store.get(run.successKey()).map(bytes -> fromJson(run.successKey(), bytes, Success.class, WireFormat.SUCCESS));
     }
 
     /** Writes {@code _SUCCESS} unless it exists; false when another writer was first. */
     boolean writeSuccessIfAbsent(RunRef run, Success success) {
-        return store.putIfAbsent(run.successKey(), toJson(success));
+        return store.putIfAbsent(run.successKey(), toJson(success, WireFormat.SUCCESS));
     }
 
-    private byte[] toJson(Object value) {
+    private byte[] toJson(Object value, WireFormat format) {
         try {
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(format.stamp(mapper.valueToTree(value)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private <T> T fromJson(byte[] bytes, Class<T> type) {
+    private <T> T fromJson(String key, byte[] bytes, Class<T> type, WireFormat format) {
         try {
-            return mapper.readValue(bytes, type);
+            return mapper.treeToValue(format.check(mapper.readTree(bytes)), type);
+        } catch (WireFormat.Refused refused) {
+            throw refused.at(store.locate(key));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + type.getSimpleName(), e);
         }

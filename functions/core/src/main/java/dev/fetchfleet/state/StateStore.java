@@ -2,6 +2,7 @@ package dev.fetchfleet.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.job.DotPath;
@@ -22,7 +23,8 @@ import java.util.Optional;
 /**
  * Reads a source's state and advances it with a compare-and-set on the state object's version (an S3
  * ETag), retried on conflict, so two runs of one source finishing together cannot lose an update:
- * the state only ever moves to the larger value.
+ * the state only ever moves to the larger value. The state object carries {@link WireFormat#STATE}'s
+ * version; one newer than this code knows is refused rather than moved.
  */
 public final class StateStore {
 
@@ -38,7 +40,7 @@ public final class StateStore {
     }
 
     public Optional<SourceState> read(String source) {
-        return store.get(SourceState.key(source)).map(this::parse);
+        return store.get(SourceState.key(source)).map(bytes -> parse(source, bytes));
     }
 
     /** The largest {@code valuePath} among the items at {@code itemsPath} of every record's JSON body. */
@@ -131,7 +133,7 @@ public final class StateStore {
     public SourceState advance(String source, String name, String observed, String startedAt, String runId) {
         for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
             Optional<BronzeStore.Versioned> current = store.getVersioned(SourceState.key(source));
-            SourceState before = current.map(v -> parse(v.bytes())).orElse(new SourceState(source, Map.of(), null, null));
+            SourceState before = current.map(v -> parse(source, v.bytes())).orElse(new SourceState(source, Map.of(), null, null));
             Map<String, String> values = new HashMap<>(before.values());
             if (name != null && observed != null) {
                 values.put(name, larger(values.get(name), observed));
@@ -140,7 +142,7 @@ public final class StateStore {
             SourceState after = new SourceState(source, values, lastStarted,
                     startedAt.equals(lastStarted) ? runId : before.lastSuccessRunId());
             try {
-                if (store.putIfVersion(SourceState.key(source), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(after),
+                if (store.putIfVersion(SourceState.key(source), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(WireFormat.STATE.stamp(mapper.valueToTree(after))),
                         current.map(BronzeStore.Versioned::version).orElse(null))) {
                     return after;
                 }
@@ -151,9 +153,11 @@ public final class StateStore {
         throw new IllegalStateException("state of source " + source + " kept changing under " + MAX_TRIES + " tries");
     }
 
-    private SourceState parse(byte[] bytes) {
+    private SourceState parse(String source, byte[] bytes) {
         try {
-            return mapper.readValue(bytes, SourceState.class);
+            return mapper.treeToValue(WireFormat.STATE.check(mapper.readTree(bytes)), SourceState.class);
+        } catch (WireFormat.Refused refused) {
+            throw refused.at(store.locate(SourceState.key(source)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the state object", e);
         }

@@ -1,11 +1,25 @@
 package dev.fetchfleet.work;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeRecord;
 
 /**
  * One line of a checkpoint segment: a fetched page (or a request's only answer) and where its chain goes
  * on from there, {@code null} when the chain ended with it. The cursor sits beside the page it came
- * from, so a page and its way on become durable together.
+ * from, so a page and its way on become durable together. {@code schema_version} is
+ * {@link WireFormat#CHECKPOINT_ENTRY}'s: an entry without one reads as before, a newer one is refused.
  */
-record CheckpointEntry(@JsonProperty("record") BronzeRecord record, @JsonProperty("next") String next) {}
+@JsonPropertyOrder({"schema_version", "record", "next"})
+record CheckpointEntry(@JsonProperty("record") BronzeRecord record, @JsonProperty("next") String next,
+                       @JsonProperty("schema_version") int schemaVersion) {
+
+    CheckpointEntry {
+        schemaVersion = WireFormat.CHECKPOINT_ENTRY.read(schemaVersion);
+    }
+
+    CheckpointEntry(BronzeRecord record, String next) {
+        this(record, next, WireFormat.CHECKPOINT_ENTRY.current());
+    }
+}

@@ -139,8 +139,9 @@ class RunCompletionTest {
         for (Iterator<String> it = first.fieldNames(); it.hasNext(); ) {
             names.add(it.next());
         }
-        assertEquals(List.of("run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
+        assertEquals(List.of("schema_version", "run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
                 "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page"), names);
+        assertEquals(1, first.get("schema_version").asInt());
         assertEquals("run-1", first.get("run_id").asText());
         assertEquals("1", first.get("request_id").asText());
         assertEquals(200, first.get("status").asInt());

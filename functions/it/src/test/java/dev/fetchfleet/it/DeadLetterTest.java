@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.aws.Redrive;
+import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.plan.Chunk;
+import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.work.ChunkWorker;
 import dev.fetchfleet.worker.WorkerHandler;
 import dev.fetchfleet.worker.WorkerMetrics;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +85,33 @@ class DeadLetterTest {
         String error = parked.getFirst().messageAttributes().get(DeadLetterQueue.ERROR_ATTRIBUTE).stringValue();
         assertTrue(error.contains("not a FetchFleet chunk message"), error);
         assertEquals("3", parked.getFirst().messageAttributes().get(DeadLetterQueue.RECEIVES_ATTRIBUTE).stringValue());
+    }
+
+    @Test
+    void aChunkMessageFromANewerDispatcherIsParkedWithTheVersionItWasRefusedForAndFetchesNothing() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String dlq = newQueue("dlq");
+        Clock clock = Clock.systemUTC();
+        WorkerHandler worker = new WorkerHandler(ChunkWorker.create(fleet.mapper, fleet.store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
+                WorkerMetrics.none(), clock, new DeadLetterQueue(sqs, dlq, 1, clock));
+        RunRef run = new RunRef("items", "2026-11-30", "newer-" + UUID.randomUUID().toString().substring(0, 8));
+        Chunk chunk = new Chunk(run, 0, 1, 1, FetchConfig.DEFAULT,
+                List.of(new RequestSpec("r", "GET", URI.create("http://127.0.0.1:9/never"), Map.of(), null)));
+        ObjectNode message = (ObjectNode) fleet.mapper.readTree(
+                new ChunkMessages(fleet.mapper, fleet.store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES).encode(chunk));
+        message.put(WireFormat.FIELD, 2);
+
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(delivery("m-newer", message.toString(), 1)));
+        SQSBatchResponse response = worker.handleRequest(event, new TestContext("fetchfleet-worker", 300_000));
+
+        assertEquals(List.of(), response.getBatchItemFailures(), "parked on its last delivery");
+        List<Message> parked = drain(dlq);
+        assertEquals(1, parked.size());
+        String error = parked.getFirst().messageAttributes().get(DeadLetterQueue.ERROR_ATTRIBUTE).stringValue();
+        assertTrue(error.contains("chunk message format 2 is newer than this worker reads (1): deploy the new worker before the new dispatcher"),
+                error);
+        assertEquals(List.of(), fleet.store.list(run.prefix()), "nothing fetched, nothing written");
     }
 
     @Test
