@@ -1,19 +1,14 @@
 package dev.fetchfleet.fetch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
-import dev.fetchfleet.job.LinkLocal;
 import dev.fetchfleet.job.Paginate;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,10 +35,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Fetcher {
 
-    private final HttpClient http;
-    private final ObjectMapper mapper;
+    private final HttpSender sender;
     private final Clock clock;
-    private final BodyDecoder decoder;
+    private final ResponseRecords responses;
     /** Per host and caps, for the life of the worker: a warm Lambda keeps its politeness across chunks. */
     private final Map<String, HostLimiter> hosts = new ConcurrentHashMap<>();
     private final SecretReferences.Store secrets;
@@ -65,28 +56,16 @@ public final class Fetcher {
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets,
                    Destinations destinations) {
-        this.http = http;
+        this.sender = new HttpSender(http);
         this.destinations = destinations;
-        this.mapper = mapper;
         this.clock = clock;
-        this.decoder = new BodyDecoder(mapper);
+        this.responses = new ResponseRecords(new BodyDecoder(mapper), clock);
         this.secrets = secrets;
     }
 
-    /**
-     * One HTTP client per worker: HTTP/2 where the server offers it, connections reused. Redirects are
-     * not followed: a 3xx is kept as the answer (with its Location), so a redirect can never take a
-     * request to an address the job's validation refused, such as the instance-metadata service.
-     */
+    /** One HTTP client per worker (see {@link HttpSender#newHttpClient(Duration)}). */
     public static HttpClient newHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                // The client's own async work on virtual threads too: its default executor is a cached
-                // pool that grows a platform thread per concurrent exchange.
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .version(HttpClient.Version.HTTP_2)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        return HttpSender.newHttpClient(connectTimeout);
     }
 
     /**
@@ -239,7 +218,7 @@ public final class Fetcher {
                 try {
                     record = fetchOne(run, request, config, retry, inFlight, host, startDeadline, share);
                 } catch (RuntimeException e) {
-                    record = unsent(run, request, e);
+                    record = responses.unsent(run, request, e);
                 }
                 if (record == null) {
                     return new Chain(List.of(), false);
@@ -255,7 +234,7 @@ public final class Fetcher {
         try {
             first = Pagination.first(paginate, request.url());
         } catch (RuntimeException e) {
-            BronzeRecord record = unsent(run, request, e).withPage(page);
+            BronzeRecord record = responses.unsent(run, request, e).withPage(page);
             tell(progress, record, null);
             return new Chain(List.of(record), true);
         }
@@ -275,12 +254,12 @@ public final class Fetcher {
                         String refusal;
                         try {
                             Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                            refusal = next.isEmpty() ? null : refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
+                            refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
                             goOn = refusal == null ? next.orElse(null) : null;
                         } catch (RuntimeException bad) {
                             // The page's answer stays as it came; its chain ends here, saying why.
                             refusal = (bad instanceof Pagination.BadNextLink ? bad.getMessage()
-                                    : "next page could not be worked out: " + describe(bad)) + "; next page not fetched";
+                                    : "next page could not be worked out: " + ResponseRecords.describe(bad)) + "; next page not fetched";
                         }
                         if (refusal != null) {
                             record = record.withError(refusal);
@@ -288,7 +267,7 @@ public final class Fetcher {
                     }
                 } catch (RuntimeException e) {
                     // Anything else that goes wrong on this page ends the chain here, in this page's record.
-                    record = unsent(run, request.at(url), e).withPage(page);
+                    record = responses.unsent(run, request.at(url), e).withPage(page);
                     goOn = null;
                 }
                 tell(progress, record, goOn);
@@ -299,36 +278,6 @@ public final class Fetcher {
                 url = goOn;
             }
         }
-    }
-
-    /** The record of a request that could not be sent or read for a reason no retry changes (a refused header, say). */
-    private BronzeRecord unsent(RunRef run, RequestSpec request, RuntimeException e) {
-        return failed(run, request, clock.instant(), 0, 0, "request failed unexpectedly, not retried: " + describe(e));
-    }
-
-    /**
-     * Why a chain must not follow {@code next} after page {@code page}, or null when it may. A link-local or
-     * metadata next link is refused whatever allowHosts says (a job's allowHosts predating validation, a
-     * message from an older dispatcher): only {@code fetch.allowLinkLocal} opens those.
-     */
-    static String refusal(Paginate paginate, RequestSpec request, URI next, int page, Set<URI> seen, boolean allowLinkLocal) {
-        String nextHost = next.getHost() == null ? "" : next.getHost().toLowerCase(Locale.ROOT);
-        // A link's user info is a credential the API handed out: it goes neither out again nor into bronze.
-        String shown = next.getRawUserInfo() == null ? next.toString() : next.toString().replace(next.getRawUserInfo() + "@", "***@");
-        if (next.getRawUserInfo() != null) {
-            return "next link with a user name or password refused: " + shown;
-        } else if (page + 1 >= paginate.maxPages()) {
-            return "maxPages (" + paginate.maxPages() + ") reached; next page not fetched: " + shown;
-        } else if (!allowLinkLocal && LinkLocal.isLinkLocalOrMetadata(nextHost)) {
-            return "next link to a link-local or instance-metadata address refused (only fetch.allowLinkLocal allows it): " + shown;
-        } else if (!nextHost.equalsIgnoreCase(request.url().getHost()) && !paginate.allowHosts().contains(nextHost)) {
-            return "next link to another host refused (add it to paginate.allowHosts to follow it): " + shown;
-        } else if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
-            return "next link is not http(s), refused: " + shown;
-        } else if (seen.contains(next)) {
-            return "pagination cycle: the next link " + shown + " was already fetched in this chain";
-        }
-        return null;
     }
 
     /**
@@ -363,26 +312,27 @@ public final class Fetcher {
                     // lookup, which the JVM's address cache then answers the same.
                     String refused = destinations.refusal(request.url(), config);
                     if (refused != null) {
-                        return failed(run, request, firstStart, elapsedMillis(startNanos), attempt, refused);
+                        return responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt, refused);
                     }
-                    response = send(request, config, share);
+                    response = sender.send(request, config, share);
                     // Learned before this request gives up its place at the host, so that the next request
                     // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
-                    learn(host, retry, response);
+                    host.heard(response.statusCode(), retry.retryable(response.statusCode()),
+                            retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
                 } finally {
                     host.release();
                 }
             } catch (IOException | TimeoutException e) {
-                lastError = describe(e);
+                lastError = ResponseRecords.describe(e);
             } finally {
                 inFlight.release();
             }
             boolean retryable = response == null || retry.retryable(response.statusCode());
             if (!retryable || attempt >= retry.maxAttempts()) {
                 return response != null
-                        ? answered(run, request, response, config, firstStart, elapsedMillis(startNanos), attempt,
+                        ? responses.answered(run, request, response, config, firstStart, elapsedMillis(startNanos), attempt,
                         retryable ? "gave up after " + attempt + " attempts" : null)
-                        : failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
+                        : responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
                         "no response after " + attempt + " attempts: " + lastError);
             }
             share.release(); // this answer is dropped for a retry: its body's share goes back
@@ -427,111 +377,7 @@ public final class Fetcher {
         }
     }
 
-    /** A 429 slows the host down, any other answer lets it speed up again; a Retry-After quiets the whole host. */
-    private static void learn(HostLimiter host, RetryPolicy retry, HttpResponse<LimitedBody> response) {
-        if (response.statusCode() == 429) {
-            host.throttled();
-        } else {
-            host.succeeded();
-        }
-        if (retry.retryable(response.statusCode())) {
-            retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null))
-                    .ifPresent(quiet -> host.pause(quiet.toNanos()));
-        }
-    }
-
-    private HttpResponse<LimitedBody> send(RequestSpec request, FetchConfig config, BodyBudget.Share share)
-            throws IOException, TimeoutException, InterruptedException {
-        int timeoutSeconds = config.timeoutSeconds();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).timeout(Duration.ofSeconds(timeoutSeconds));
-        request.headers().forEach(builder::header);
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
-        if (request.body() != null) {
-            String text = request.body().isTextual() ? request.body().asText() : request.body().toString();
-            body = HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
-            if (!request.body().isTextual() && request.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
-                builder.header("Content-Type", "application/json");
-            }
-        }
-        builder.method(request.method(), body);
-        // The request timeout covers the headers; the future's timeout covers the body as well.
-        CompletableFuture<HttpResponse<LimitedBody>> future = http.sendAsync(builder.build(), LimitedBody.handler(config.maxResponseBytes(), share));
-        try {
-            return future.get(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new TimeoutException("no complete response within " + timeoutSeconds + " s");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        }
-    }
-
-    private BronzeRecord answered(RunRef run, RequestSpec request, HttpResponse<LimitedBody> response, FetchConfig config,
-                                  Instant fetchedAt, long durationMs, int attempts, String error) {
-        HttpHeaders headers = response.headers();
-        LimitedBody received = response.body();
-        JsonNode body;
-        String encoding;
-        if (received.truncated()) {
-            // Half a JSON document is not JSON, and half a gzip stream does not inflate: keep the bytes.
-            BodyDecoder.Decoded raw = decoder.decode(received.bytes(), "application/octet-stream");
-            body = raw.body();
-            encoding = raw.encoding();
-            error = "body truncated at " + config.maxResponseBytes() + " bytes (fetch.maxResponseBytes)"
-                    + (error == null ? "" : "; " + error);
-        } else {
-            try {
-                LimitedBody inflated = BodyDecoder.uncompress(received.bytes(),
-                        headers.firstValue("Content-Encoding").orElse(null), config.maxResponseBytes());
-                BodyDecoder.Decoded decoded = decoder.decode(inflated.bytes(),
-                        inflated.truncated() ? "application/octet-stream" : headers.firstValue("Content-Type").orElse(null));
-                body = decoded.body();
-                encoding = decoded.encoding();
-                if (inflated.truncated()) {
-                    error = "body too large: it inflates past " + config.maxResponseBytes()
-                            + " bytes (fetch.maxResponseBytes); truncated there" + (error == null ? "" : "; " + error);
-                }
-            } catch (IOException e) {
-                BodyDecoder.Decoded raw = decoder.decode(received.bytes(), "application/octet-stream");
-                body = raw.body();
-                encoding = raw.encoding();
-                error = "body could not be decompressed: " + e.getMessage();
-            }
-        }
-        return new BronzeRecord(run.runId(), run.source(), request.id(), request.method(), request.url().toString(),
-                response.statusCode(), responseHeaders(headers, config.redactHeaders()), body, encoding, fetchedAt,
-                durationMs, attempts, error, 0);
-    }
-
-    private BronzeRecord failed(RunRef run, RequestSpec request, Instant fetchedAt, long durationMs, int attempts, String error) {
-        return new BronzeRecord(run.runId(), run.source(), request.id(), request.method(), request.url().toString(),
-                null, Map.of(), null, null, fetchedAt, durationMs, attempts, error, 0);
-    }
-
-    private static Map<String, String> responseHeaders(HttpHeaders headers, List<String> alsoSensitive) {
-        Map<String, String> kept = new TreeMap<>();
-        headers.map().forEach((name, values) -> {
-            if (name.startsWith(":")) {
-                return;
-            }
-            String key = name.toLowerCase(Locale.ROOT);
-            kept.put(key, Redaction.isSensitive(key, alsoSensitive) ? Redaction.REDACTED : String.join(", ", values));
-        });
-        return kept;
-    }
-
     private static long elapsedMillis(long startNanos) {
         return startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private static String describe(Exception e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 }

@@ -86,6 +86,21 @@ final class HostLimiter {
         return rate;
     }
 
+    /**
+     * What an answer teaches about the host: a 429 slows it down, any other answer lets it speed up
+     * again, and a Retry-After on an answer worth retrying quiets the whole host.
+     */
+    void heard(int status, boolean retryable, java.util.Optional<Duration> retryAfter) {
+        if (status == 429) {
+            throttled();
+        } else {
+            succeeded();
+        }
+        if (retryable) {
+            retryAfter.ifPresent(quiet -> pause(quiet.toNanos()));
+        }
+    }
+
     /** The host said 429: halve the rate, unless it was halved less than a second ago (one burst, one cut). */
     synchronized void throttled() {
         long now = System.nanoTime();

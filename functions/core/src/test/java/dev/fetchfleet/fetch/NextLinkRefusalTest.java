@@ -31,7 +31,7 @@ class NextLinkRefusalTest {
             "http://[fd00:ec2::254]/latest/", "http://2852039166/"})
     void refusesANextLinkToAMetadataAddressThatAllowHostsNames(String next) {
         URI link = URI.create(next);
-        String refusal = Fetcher.refusal(allowing(link.getHost().toLowerCase()), FIRST, link, 0, Set.of(), false);
+        String refusal = NextLinks.refusal(allowing(link.getHost().toLowerCase()), FIRST, link, 0, Set.of(), false);
         assertTrue(refusal != null && refusal.contains("link-local or instance-metadata address refused"), () -> String.valueOf(refusal));
     }
 
@@ -39,20 +39,20 @@ class NextLinkRefusalTest {
     @ValueSource(strings = {"http://169.254.169.254/latest/meta-data/iam/"})
     void followsItOnlyWhenTheJobAllowsLinkLocal(String next) {
         URI link = URI.create(next);
-        assertNull(Fetcher.refusal(allowing(link.getHost()), FIRST, link, 0, Set.of(), true));
+        assertNull(NextLinks.refusal(allowing(link.getHost()), FIRST, link, 0, Set.of(), true));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"https://cdn.example.com/page/2"})
     void stillFollowsAnOrdinaryAllowedHost(String next) {
         URI link = URI.create(next);
-        assertNull(Fetcher.refusal(allowing("cdn.example.com"), FIRST, link, 0, Set.of(), false));
+        assertNull(NextLinks.refusal(allowing("cdn.example.com"), FIRST, link, 0, Set.of(), false));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"https://user:secretpw@api.example.com/items?page=2"})
     void refusesANextLinkWithUserInfoWithoutRecordingThePassword(String next) {
-        String refusal = Fetcher.refusal(allowing("api.example.com"), FIRST, URI.create(next), 0, Set.of(), false);
+        String refusal = NextLinks.refusal(allowing("api.example.com"), FIRST, URI.create(next), 0, Set.of(), false);
         assertTrue(refusal != null && refusal.contains("user name or password refused: https://***@api.example.com/items?page=2"),
                 () -> String.valueOf(refusal));
         assertTrue(!refusal.contains("secretpw"), refusal);
