@@ -83,7 +83,11 @@ public final class Dispatcher {
      * (or, for a run id seen before, from the values its manifest recorded) before the job is validated.
      */
     public DispatchResult dispatch(String jobDocument) {
-        JsonNode written = JobDocuments.read(jobDocument);
+        return dispatch(JobDocuments.read(jobDocument));
+    }
+
+    /** A job document already read, strictly, at the entrance (the handler's event): it is not read again. */
+    public DispatchResult dispatch(JsonNode written) {
         Map<String, String> state = stateValues(written);
         Job job = parser.parse(StatePlaceholders.substitute(written, state));
         return dispatch(job, written, state);

@@ -53,7 +53,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
         DispatchResult result;
         try {
             // Read strictly here too: an envelope with a duplicate "detail" must not pick one silently.
-            result = dispatcher.dispatch(jobOf(JobDocuments.read(input)).toString());
+            result = dispatcher.dispatch(jobOf(JobDocuments.read(input)));
         } catch (JobValidationException e) {
             // The exception is the error result: Lambda answers with its type and message (no stack trace).
             LOG.error("job rejected, nothing sent: {}", e.getMessage());
