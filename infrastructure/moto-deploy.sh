@@ -252,6 +252,11 @@ expect "dispatcher WORKER_MAX_CONCURRENCY" "$(get "$DISPATCHER_CONFIG" 'str(d["E
 expect "worker DLQ_URL" "$(get "$WORKER_CONFIG" 'd["Environment"]["Variables"]["DLQ_URL"]')" "$DLQ_URL"
 expect "worker CHUNK_QUEUE_URL (continuations)" "$(get "$WORKER_CONFIG" 'd["Environment"]["Variables"]["CHUNK_QUEUE_URL"]')" "$QUEUE_URL"
 expect "worker MAX_RECEIVE_COUNT" "$(get "$WORKER_CONFIG" 'str(d["Environment"]["Variables"]["MAX_RECEIVE_COUNT"])')" 5
+# moto creates the function with its default 512 MB /tmp whatever the template says; check what the
+# expanded template hands CloudFormation instead.
+expect "worker /tmp (EphemeralStorage) in the expanded template" "$(get "$(cat "$WORK/transformed.json")" '
+str([r["Properties"].get("EphemeralStorage") for r in d["Resources"].values()
+     if r["Type"] == "AWS::Lambda::Function" and "WorkerHandler" in r["Properties"].get("Handler", "")])')" "[{'Size': {'Ref': 'WorkerEphemeralStorageMB'}}]"
 expect "DispatcherFunctionArn output" "$(output DispatcherFunctionArn)" "$(get "$DISPATCHER_CONFIG" 'd["FunctionArn"]')"
 expect "WorkerFunctionArn output" "$(output WorkerFunctionArn)" "$(get "$WORKER_CONFIG" 'd["FunctionArn"]')"
 
