@@ -105,13 +105,15 @@ public final class LocalFleet {
                     QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + options.maxReceiveCount()
                             + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
 
-            // Workers first, as a deployed fleet is there before a job arrives; they poll an empty queue.
+            // Workers first, built with their clients as a deployed fleet is there before a job arrives.
             Tally tally = new Tally();
             AtomicBoolean stop = new AtomicBoolean();
-            // A poller holds one of these while it receives and fetches: after dispatch, only as many as the
-            // run's lanes, so a run resumed with more workers than it was laid out for fetches no faster.
-            // Fair, so that taking the surplus permits is not starved by pollers cycling through them.
-            Semaphore fetching = new Semaphore(options.workers(), true);
+            // A poller holds one of these while it receives and fetches. None until the run is dispatched,
+            // then only as many as the run's lanes: a run resumed with more workers than it was laid out
+            // for must not have the surplus fetch chunks, each with a share meant for fewer lanes. (Taking
+            // the surplus back after dispatch is too late: pollers already waiting in a receive take the
+            // first chunks.)
+            Semaphore fetching = new Semaphore(0, true);
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
             try {
                 for (int i = 0; i < options.workers(); i++) {
@@ -131,9 +133,7 @@ public final class LocalFleet {
                 }
                 Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
-                if (manifest.lanes() != null && manifest.lanes() < options.workers() && manifest.chunks() > manifest.lanes()) {
-                    fetching.acquire(options.workers() - manifest.lanes());
-                }
+                fetching.release(manifest.lanes() == null ? options.workers() : Math.min(options.workers(), manifest.lanes()));
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
                 double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);

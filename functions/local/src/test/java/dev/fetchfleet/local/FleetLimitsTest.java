@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +55,53 @@ class FleetLimitsTest {
             assertTrue(api.peakStartsPerSecond() <= rate * 1.1,
                     "the API saw " + api.peakStartsPerSecond() + " starts in one second, against its " + rate + "/s\n" + result.err());
             assertTrue(api.peakInFlight() >= Math.min(maxConcurrency, 2), "the fleet fetched concurrently at all");
+        }
+    }
+
+    /**
+     * A run keeps the lanes it was laid out in: resumed on five times the workers, the surplus workers
+     * stay idle instead of each fetching a chunk with a share meant for two lanes.
+     */
+    @org.junit.jupiter.api.Test
+    void aRunResumedOnMoreWorkersThanItWasLaidOutForStillHoldsTheCaps(@TempDir Path dir) throws Exception {
+        int maxConcurrency = 4;
+        int requests = 240;
+        try (FlakyApi api = new FlakyApi(100, 1)) {
+            Path job = dir.resolve("job.json");
+            Files.writeString(job, """
+                    {"source": "relaned", "chunkSize": 10,
+                     "template": {"url": "%s/items/{n}", "values": {"n": {"from": 1, "to": %d}}},
+                     "fetch": {"perHost": {"maxConcurrency": %d, "requestsPerSecond": 1000}, "timeoutSeconds": 10,
+                               "retry": {"maxAttempts": 3, "baseDelayMillis": 20, "maxDelayMillis": 200}}}
+                    """.formatted(api.base(), requests, maxConcurrency));
+            Path bronze = dir.resolve("bronze");
+            List<String> firstArgs = List.of("run", job.toString(), "--bronze", bronze.toString(), "--run-id", "relaned-1",
+                    "--workers", "2");
+            Process first = Cli.start(firstArgs, dir.resolve("first.log"));
+            while (parts(bronze) < 3 && first.isAlive()) {
+                Thread.sleep(20);
+            }
+            first.destroyForcibly(); // SIGKILL after a few of the 24 chunks: most are still to fetch
+            first.waitFor(30, TimeUnit.SECONDS);
+            long partsAtKill = parts(bronze);
+
+            Cli.Result resumed = Cli.run("run", job.toString(), "--bronze", bronze.toString(), "--run-id", "relaned-1",
+                    "--workers", "10");
+
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            assertTrue(resumed.summary().get("complete").asBoolean(), resumed.summary().toString());
+            assertTrue(partsAtKill < 20, "the kill left most chunks to the resumed run (" + partsAtKill + " of 24 written)");
+            assertTrue(api.peakInFlight() <= maxConcurrency,
+                    "the API saw " + api.peakInFlight() + " in flight, against its " + maxConcurrency + "\n" + resumed.err());
+        }
+    }
+
+    private static long parts(Path bronze) throws java.io.IOException {
+        if (!Files.exists(bronze)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(bronze)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("part-")).count();
         }
     }
 }
