@@ -36,11 +36,11 @@ final class BenchCapsCommand implements Callable<Integer> {
         ObjectMapper mapper = Json.newMapper();
         PrintWriter err = spec.commandLine().getErr();
         Bench.Result result = Bench.run(new Bench.Settings(requests, Duration.ofMillis(latencyMs), concurrency, rate, workers), err, mapper);
-        err.printf("%d requests at %d ms, cap %d in flight / %.0f per s over %d workers: %.2f s against a bound of %.2f s "
-                        + "(ratio %.3f); the API saw at most %d in flight and %d starts in one second; heap peak %.1f MiB, "
+        err.printf("%d requests at %d ms, cap %d in flight / %.0f per s over %d workers: the API saw %.2f s against a bound "
+                        + "of %.2f s (ratio %.3f), %.2f s from dispatch to done; the API saw at most %d in flight and %d starts in one second; heap peak %.1f MiB, "
                         + "%.1f KiB live per request in flight; RSS peak %.1f MiB%n",
                 result.requests(), result.latencyMs(), result.concurrencyCap(), result.rateCap(), result.workers(),
-                result.runSeconds(), result.boundSeconds(), result.ratio(), result.peakConcurrency(), result.peakRate(),
+                result.apiSeconds(), result.boundSeconds(), result.ratio(), result.runSeconds(), result.peakConcurrency(), result.peakRate(),
                 result.heapPeakMib(), result.heapPerInFlightKib(), result.rssPeakMib());
         CommandOutput.printJson(spec, mapper, result);
         return result.complete() ? 0 : FetchFleetCli.EXIT_INCOMPLETE;

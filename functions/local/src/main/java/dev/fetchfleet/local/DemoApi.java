@@ -32,13 +32,26 @@ public final class DemoApi implements AutoCloseable {
     private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger arrivalCount = new AtomicInteger();
     private static final int MAX_ARRIVALS_KEPT = 1_000_000;
+    /** nanoTime of the first call in and of the last answer out: the run as the API saw it. */
+    private final AtomicLong firstArrival = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastAnswer = new AtomicLong(Long.MIN_VALUE);
 
     private DemoApi(HttpServer server, Options options) {
         this.server = server;
         this.options = options;
     }
 
+    /**
+     * The JDK server keeps at most 200 idle connections (and closes the rest as their answers go out),
+     * so a fleet holding 400 in flight would reconnect half its requests every round: a cost a real
+     * API's load balancer does not impose. Read once, when the server class first loads.
+     */
+    private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
     public static DemoApi start(int port, Options options) throws IOException {
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, "20000");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         DemoApi api = new DemoApi(server, options);
         server.createContext("/items/", api::handle);
@@ -102,11 +115,19 @@ public final class DemoApi implements AutoCloseable {
         });
     }
 
-    /** What a benchmark in another process reads: counts and peaks, as JSON. */
+    /** Seconds from the first call in to the last answer out (0 before any answer): how long the API was busy with a run. */
+    public double spanSeconds() {
+        long first = firstArrival.get();
+        long last = lastAnswer.get();
+        return last < first ? 0 : (last - first) / 1e9;
+    }
+
+    /** What a benchmark in another process reads: counts, peaks and the span, as JSON. */
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
             HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
-                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + "}");
+                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond()
+                    + ",\"spanSeconds\":" + spanSeconds() + "}");
         }
     }
 
@@ -134,8 +155,10 @@ public final class DemoApi implements AutoCloseable {
      * its answer goes out: once that is sent the client may start the next one.
      */
     private void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
+        long arrived = System.nanoTime();
+        firstArrival.accumulateAndGet(arrived, Math::min);
         if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
-            arrivals.add(System.nanoTime());
+            arrivals.add(arrived);
         }
         int now = inFlight.incrementAndGet();
         peakInFlight.accumulateAndGet(now, Math::max);
@@ -148,6 +171,7 @@ public final class DemoApi implements AutoCloseable {
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             HttpJson.send(exchange, answer.status(), answer.json());
+            lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
