@@ -8,12 +8,12 @@ import dev.fetchfleet.bronze.Upload;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -39,8 +45,11 @@ final class PartSpill implements AutoCloseable {
     private final ObjectWriter writer;
     private final Path file;
     private final FileChannel channel;
-    /** By request id, then page: where each record's member is. Guarded by this. */
+    /** By request id, then page: where each record's member is. Guarded by lock, as are size and part. */
     private final Map<String, TreeMap<Integer, Member>> members = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Deflaters for the members, reused: about as many as requests end at once. Ended on close. */
+    private final Queue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
     private long size;
     private Path part;
 
@@ -59,37 +68,87 @@ final class PartSpill implements AutoCloseable {
         }
     }
 
-    /** Writes a record; false, writing nothing, when its (request, page) is already here (the first counts). */
-    synchronized boolean add(BronzeRecord record) {
-        TreeMap<Integer, Member> pages = members.computeIfAbsent(record.requestId(), k -> new TreeMap<>());
-        if (pages.containsKey(record.page())) {
-            return false;
-        }
-        long start = size;
+    /**
+     * Writes a record; false, writing nothing, when its (request, page) is already here (the first counts).
+     * The record is encoded and compressed before the lock is taken, so the chunk's requests only queue
+     * for the write itself (a lock, not {@code synchronized}: a virtual thread blocked on a monitor pins
+     * its carrier on Java 21).
+     */
+    boolean add(BronzeRecord record) {
+        byte[] member = member(record);
+        lock.lock();
         try {
-            channel.position(start);
-            OutputStream out = new FilterOutputStream(Channels.newOutputStream(channel)) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    this.out.write(b, off, len); // whole arrays, not byte by byte
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush(); // the channel stays open for the next record
-                }
-            };
-            try (GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024)) {
-                writer.writeValue(gzip, record);
-                gzip.write('\n');
+            TreeMap<Integer, Member> pages = members.computeIfAbsent(record.requestId(), k -> new TreeMap<>());
+            if (pages.containsKey(record.page())) {
+                return false;
             }
-            size = channel.position();
+            long start = size;
+            ByteBuffer bytes = ByteBuffer.wrap(member);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, start + bytes.position());
+            }
+            size = start + member.length;
+            pages.put(record.page(), new Member(start, member.length));
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the chunk's records to " + file
                     + " (local disk full? the worker's ephemeral storage bounds a chunk's compressed part)", e);
+        } finally {
+            lock.unlock();
         }
-        pages.put(record.page(), new Member(start, size - start));
-        return true;
+    }
+
+    /**
+     * One record's JSON line as a gzip member of its own (RFC 1952: header, raw deflate, CRC-32 and
+     * length), compressed fast with a pooled deflater: a new {@code GZIPOutputStream} per record set up
+     * zlib's state for every record, and the part is compressed properly again when it is written.
+     */
+    private byte[] member(BronzeRecord record) {
+        Deflater deflater = deflaters.poll();
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.BEST_SPEED, true);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            out.write(GZIP_HEADER);
+            CRC32 crc = new CRC32();
+            long[] length = {0};
+            DeflaterOutputStream deflating = new DeflaterOutputStream(out, deflater, 8 * 1024);
+            OutputStream line = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    crc.update(b, off, len);
+                    length[0] += len;
+                    deflating.write(b, off, len);
+                }
+            };
+            writer.writeValue(line, record);
+            line.write('\n');
+            deflating.finish();
+            writeIntLittleEndian(out, (int) crc.getValue());
+            writeIntLittleEndian(out, (int) length[0]); // ISIZE: the length modulo 2^32
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a record of " + record.requestId(), e);
+        } finally {
+            deflater.reset();
+            deflaters.offer(deflater);
+        }
+    }
+
+    /** A gzip member header: magic, deflate, no flags, no time, no extra flags, unknown OS. */
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
+    private static void writeIntLittleEndian(ByteArrayOutputStream out, int value) {
+        out.write(value);
+        out.write(value >>> 8);
+        out.write(value >>> 16);
+        out.write(value >>> 24);
     }
 
     /**
@@ -97,7 +156,16 @@ final class PartSpill implements AutoCloseable {
      * stream written to a second local file. Re-compressed rather than the members concatenated: a
      * member per record costs small records their shared dictionary (a part twenty times larger).
      */
-    synchronized Upload part(List<RequestSpec> order) {
+    Upload part(List<RequestSpec> order) {
+        lock.lock();
+        try {
+            return writePart(order);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Upload writePart(List<RequestSpec> order) {
         List<Member> inOrder = new ArrayList<>();
         for (RequestSpec request : order) {
             inOrder.addAll(members.getOrDefault(request.id(), new TreeMap<>()).values());
@@ -121,6 +189,9 @@ final class PartSpill implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Deflater deflater; (deflater = deflaters.poll()) != null; ) {
+            deflater.end();
+        }
         try {
             channel.close();
             Files.deleteIfExists(file);
