@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.job.JobValidationException;
+import dev.fetchfleet.job.StatePlaceholders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

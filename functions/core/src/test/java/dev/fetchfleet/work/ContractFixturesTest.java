@@ -14,6 +14,8 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.job.FailureTolerance;
+import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.run.Success;
 import dev.fetchfleet.state.SourceState;
@@ -89,6 +91,8 @@ class ContractFixturesTest {
         RunFiles files = new RunFiles(store, mapper);
 
         assertEquals(ContractSamples.manifest(), files.manifest(ContractSamples.RUN));
+        assertEquals(new Incremental("since", "items", "at", null, false, FailureTolerance.NONE),
+                files.manifest(ContractSamples.RUN).incremental(), "the typed incremental, from the job a v0 manifest embeds");
         assertEquals(ContractSamples.success(), files.readSuccess(ContractSamples.RUN).orElseThrow());
         assertEquals(ContractSamples.state(), new StateStore(store, mapper).read("posts").orElseThrow());
     }

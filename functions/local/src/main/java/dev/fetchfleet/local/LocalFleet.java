@@ -18,6 +18,8 @@ import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
+import dev.fetchfleet.job.JobDocuments;
+import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
@@ -93,9 +95,15 @@ public final class LocalFleet {
 
     /** Runs a job to the end (or to the run timeout); the job's problems come back as JobValidationException. */
     public RunSummary run(String jobDocument) {
+        return run(jobDocument, JobOverrides.NONE);
+    }
+
+    /** As {@link #run(String)}, the dispatcher changing the typed job by {@code overrides} (--run-id, --full-refresh). */
+    public RunSummary run(String jobDocument, JobOverrides overrides) {
         long startNanos = System.nanoTime();
+        JsonNode job = JobDocuments.read(jobDocument);
         if (secrets == SecretReferences.NONE) {
-            UnresolvedSecrets.refuse(jobDocument, files, mapper);
+            UnresolvedSecrets.refuse(job, files);
         }
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
@@ -125,7 +133,7 @@ public final class LocalFleet {
                 long dispatchNanos = System.nanoTime();
                 RunRef run;
                 try {
-                    run = dispatch(sqs.client(), queue, jobDocument);
+                    run = dispatch(sqs.client(), queue, jobDocument, overrides);
                 } catch (BronzeWriteException e) {
                     return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
                 }
@@ -168,8 +176,10 @@ public final class LocalFleet {
         }
     }
 
-    private RunRef dispatch(SqsClient sqs, String queue, String jobDocument) {
-        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files, clock, options.workers()));
+    /** Through the dispatcher's handler, the document as its event, as the deployed fleet does. */
+    private RunRef dispatch(SqsClient sqs, String queue, String jobDocument, JobOverrides overrides) {
+        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files,
+                clock, options.workers()).overriding(overrides));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
