@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Ticker;
 import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
@@ -69,6 +70,7 @@ public final class LocalFleet {
     private final PrintWriter progress;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final Ticker ticker;
     private Runnable beforeDispatch = () -> {};
     private SecretReferences.Store secrets = SecretReferences.NONE;
 
@@ -85,6 +87,13 @@ public final class LocalFleet {
     }
 
     public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
+        this(store, files, options, progress, mapper, clock, Ticker.SYSTEM);
+    }
+
+    /** {@code ticker}: what the run's wall time and the run timeout are measured with. */
+    public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock,
+                      Ticker ticker) {
+        this.ticker = ticker;
         this.store = new BronzeWriteWatch(store);
         this.files = files;
         this.options = options;
@@ -100,7 +109,7 @@ public final class LocalFleet {
 
     /** As {@link #run(String)}, the dispatcher changing the typed job by {@code overrides} (--run-id, --full-refresh). */
     public RunSummary run(String jobDocument, JobOverrides overrides) {
-        long startNanos = System.nanoTime();
+        long startNanos = ticker.nanoTime();
         JsonNode job = JobDocuments.read(jobDocument);
         if (secrets == SecretReferences.NONE) {
             UnresolvedSecrets.refuse(job, files);
@@ -130,12 +139,12 @@ public final class LocalFleet {
                     pollers.submit(() -> poll(sqs.client(), queue, handler, stop, fetching));
                 }
                 beforeDispatch.run();
-                long dispatchNanos = System.nanoTime();
+                long dispatchNanos = ticker.nanoTime();
                 RunRef run;
                 try {
                     run = dispatch(sqs.client(), queue, jobDocument, overrides);
                 } catch (BronzeWriteException e) {
-                    return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
+                    return RunSummary.unwritable(store.locate(""), null, round((ticker.nanoTime() - startNanos) / 1e9), e.getMessage());
                 }
                 Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
@@ -143,7 +152,7 @@ public final class LocalFleet {
                     fetching.acquire(options.workers() - manifest.lanes());
                 }
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
-                double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
+                double runSeconds = (ticker.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);
                 if (problem != null && sqs.depth(dlq) > 0) {
                     problem = problem + ": " + deadLetterErrors(sqs.client(), dlq);
@@ -271,7 +280,7 @@ public final class LocalFleet {
         long lastPrint = 0;
         while (true) {
             boolean done = store.exists(run.successKey());
-            long now = System.nanoTime();
+            long now = ticker.nanoTime();
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
                 int written = new BronzeWriter(store, mapper).partKeys(run).size();
@@ -303,7 +312,7 @@ public final class LocalFleet {
     private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos, double runSeconds) {
         int requests = new RunFiles(store, mapper).manifest(run).requests();
         PartTally tally = PartTally.of(new BronzeWriter(store, mapper), run, null, null);
-        double wall = (System.nanoTime() - startNanos) / 1e9;
+        double wall = (ticker.nanoTime() - startNanos) / 1e9;
         boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0;
         if (problem == null && !complete) {
             problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)";
