@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The rate one worker allows itself toward one host: halved on a 429, climbing back on success, paused by Retry-After. */
+@Tag("unit")
 class HostLimiterTest {
 
     @Test

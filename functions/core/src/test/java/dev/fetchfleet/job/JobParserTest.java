@@ -11,10 +11,12 @@ import dev.fetchfleet.Json;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("unit")
 class JobParserTest {
 
     private final JobParser parser = new JobParser(Json.newMapper());

@@ -36,10 +36,12 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bronze parts as the worker writes them, and a run's completion over them: _SUCCESS once, and the state. */
+@Tag("unit")
 class RunCompletionTest {
 
     private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * documents carry their version and come back whole; a major version newer than the code is refused
  * with an error that names the document and both versions; and every document has its schema's shape.
  */
+@Tag("unit")
 class ContractFixturesTest {
 
     private static final String CHECKPOINT_KEY = ContractSamples.RUN.checkpointPrefix(1) + "seg-0000000000000-00000000-000001.jsonl";
