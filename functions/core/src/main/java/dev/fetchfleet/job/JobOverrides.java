@@ -11,8 +11,8 @@ public record JobOverrides(String runId, boolean fullRefresh) {
 
     /** @throws JobValidationException for a run id the job itself could not name (it becomes part of every key) */
     public JobOverrides {
-        if (runId != null && !JobParser.RUN_ID.matcher(runId).matches()) {
-            throw JobValidationException.of("$.runId", '"' + runId + '"', JobParser.RUN_ID_RULE);
+        if (runId != null && !JobHeaderReader.RUN_ID.matcher(runId).matches()) {
+            throw JobValidationException.of("$.runId", '"' + runId + '"', JobHeaderReader.RUN_ID_RULE);
         }
     }
 

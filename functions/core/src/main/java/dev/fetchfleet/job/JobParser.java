@@ -16,9 +16,6 @@ public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
             "paginate", "incremental");
-    private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh",
-            "tolerateFailures");
-    private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal", "allowPrivateNetworks");
@@ -30,9 +27,6 @@ public final class JobParser {
     private static final Pattern HOST_KEY = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
     private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
-    private static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,63}");
-    static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    static final String RUN_ID_RULE = "must be 1 to 64 of A-Z a-z 0-9 _ -";
     private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
@@ -60,8 +54,8 @@ public final class JobParser {
         job.rejectUnknown(JOB_FIELDS);
         References.check(root, "$", problems);
 
-        String source = source(job);
-        String runId = runId(job);
+        String source = JobHeaderReader.source(job);
+        String runId = JobHeaderReader.runId(job);
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
@@ -74,7 +68,7 @@ public final class JobParser {
                     planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000));
         }
 
-        Incremental incremental = incremental(job);
+        Incremental incremental = JobHeaderReader.incremental(job);
 
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
@@ -95,7 +89,7 @@ public final class JobParser {
         if (!unfilled.isEmpty()) {
             // A placeholder names no state often because the header is wrong (an incremental with a typo): say both.
             List<Problem> problems = new ArrayList<>();
-            readHeader(root, problems);
+            JobHeaderReader.read(root, problems);
             problems.addAll(unfilled);
             throw new JobValidationException(problems);
         }
@@ -108,7 +102,7 @@ public final class JobParser {
      * full parse says why; so does every other field, which this phase does not look at.
      */
     public JobHeader header(JsonNode root) {
-        return readHeader(root, new ArrayList<>());
+        return JobHeaderReader.read(root, new ArrayList<>());
     }
 
     /**
@@ -116,54 +110,7 @@ public final class JobParser {
      * before the manifest recorded them typed), read by the same rules, leniently: null if it has none.
      */
     public Incremental recordedIncremental(JsonNode job) {
-        return job == null || !job.isObject() ? null : incremental(new Fields(job, "$", new ArrayList<>()));
-    }
-
-    private static JobHeader readHeader(JsonNode root, List<Problem> problems) {
-        if (root == null || !root.isObject()) {
-            return new JobHeader(null, null, null);
-        }
-        Fields job = new Fields(root, "$", problems);
-        int before = problems.size();
-        String source = source(job);
-        source = problems.size() == before ? source : null;
-        before = problems.size();
-        String runId = runId(job);
-        runId = problems.size() == before ? runId : null;
-        before = problems.size();
-        Incremental incremental = incremental(job);
-        return new JobHeader(source, runId, problems.size() == before ? incremental : null);
-    }
-
-    private static String source(Fields job) {
-        String source = job.string("source", null, true);
-        if (source != null && !SOURCE.matcher(source).matches()) {
-            job.problem("source", job.get("source"), "must be 1 to 63 lower-case letters, digits, '-' or '_'");
-        }
-        return source;
-    }
-
-    private static String runId(Fields job) {
-        String runId = job.string("runId", null, false);
-        if (runId != null && !RUN_ID.matcher(runId).matches()) {
-            job.problem("runId", job.get("runId"), RUN_ID_RULE);
-        }
-        return runId;
-    }
-
-    private static Incremental incremental(Fields job) {
-        Fields inc = job.object("incremental");
-        if (inc == null) {
-            return null;
-        }
-        inc.rejectUnknown(INCREMENTAL_FIELDS);
-        String name = inc.string("name", Incremental.DEFAULT_NAME, false);
-        if (!STATE_NAME.matcher(name).matches() || name.equals("last_success_started_at")) {
-            inc.problem("name", inc.get("name"), "must be 1 to 64 of A-Z a-z 0-9 _, and not last_success_started_at");
-        }
-        return new Incremental(name, inc.string("itemsPath", null, true), inc.string("valuePath", null, true),
-                inc.string("initial", null, true), inc.bool("fullRefresh", false),
-                FailureTolerance.read(inc.get("tolerateFailures"), inc.path("tolerateFailures"), job.problems()));
+        return job == null || !job.isObject() ? null : JobHeaderReader.incremental(new Fields(job, "$", new ArrayList<>()));
     }
 
     private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate) {
