@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * every other field: a field added to a record and forgotten in one copy path fails here, rather than
  * being dropped quietly somewhere a value is rebuilt (as {@code paginate} once was).
  */
+@Tag("unit")
 class CopyPathsTest {
 
     @Test

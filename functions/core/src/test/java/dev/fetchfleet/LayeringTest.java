@@ -6,12 +6,14 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package DAG of the design, held: job ← plan ← dispatch; fetch ← work; bronze a codec and store
  * that knows nothing of state, plans or runs; run decides completion; AWS adapters at the edges.
  */
+@Tag("unit")
 class LayeringTest {
 
     private static final JavaClasses CORE = new ClassFileImporter()
@@ -56,6 +58,29 @@ class LayeringTest {
     void onlyTheAwsAdaptersSpeakToAws() {
         noClasses().that().resideOutsideOfPackage("dev.fetchfleet.aws..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+                .check(CORE);
+    }
+
+    @Test
+    void theSharedRootKnowsNoFeature() {
+        // Json, WireFormat and Ticker are used by every package; one import back would make a cycle through them all.
+        noClasses().that().resideInAPackage("dev.fetchfleet")
+                .should().dependOnClassesThat().resideInAPackage("dev.fetchfleet.(*)..")
+                .check(CORE);
+    }
+
+    @Test
+    void nothingReadsTheJobBackOutOfTheManifest() {
+        // Completion and status work from the manifest's typed fields; the embedded job is for people to read.
+        noClasses().should().callMethod(dev.fetchfleet.run.Manifest.class, "job").check(CORE);
+    }
+
+    @Test
+    void onlyTheJobPackageFillsStatePlaceholders() {
+        noClasses().that().resideOutsideOfPackage("dev.fetchfleet.job..")
+                .should().callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe("StatePlaceholders.substitute",
+                        call -> call.getTarget().getOwner().getSimpleName().equals("StatePlaceholders")
+                                && call.getTarget().getName().equals("substitute")))
                 .check(CORE);
     }
 }

@@ -8,7 +8,10 @@ import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.job.JobDocuments;
+import dev.fetchfleet.job.JobHeader;
+import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestListExpander;
@@ -28,7 +31,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.state.SourceState;
-import dev.fetchfleet.state.StatePlaceholders;
 import dev.fetchfleet.state.StateStore;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,6 +61,7 @@ public final class Dispatcher {
     private final ObjectMapper mapper = dev.fetchfleet.Json.newMapper();
     private final RunFiles files;
     private final RunCompletion completion;
+    private final JobOverrides overrides;
 
     /**
      * {@code workers}: how many chunks the fleet runs at once, which the API's caps are shared among
@@ -66,6 +69,12 @@ public final class Dispatcher {
      */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
                       ChunkQueue sender, Clock clock, int workers) {
+        this(parser, expander, bronze, messages, sender, clock, workers, JobOverrides.NONE);
+    }
+
+    private Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
+                       ChunkQueue sender, Clock clock, int workers, JobOverrides overrides) {
+        this.overrides = overrides;
         this.parser = parser;
         this.expander = expander;
         this.bronze = bronze;
@@ -86,10 +95,15 @@ public final class Dispatcher {
         return dispatch(JobDocuments.read(jobDocument));
     }
 
-    /** A job document already read, strictly, at the entrance (the handler's event): it is not read again. */
+    /**
+     * A job document already read, strictly, at the entrance (the handler's event): it is not read again.
+     * Two phases: the header (source, run id, incremental) picks the state values, then the whole job is
+     * parsed with them filled in.
+     */
     public DispatchResult dispatch(JsonNode written) {
-        Map<String, String> state = stateValues(written);
-        Job job = parser.parse(StatePlaceholders.substitute(written, state));
+        JobHeader header = overrides.applyTo(parser.header(written));
+        Map<String, String> state = stateValues(header);
+        Job job = parser.parse(written, state).with(header);
         return dispatch(job, written, state);
     }
 
@@ -97,30 +111,33 @@ public final class Dispatcher {
         return dispatch(job, job.raw(), Map.of());
     }
 
+    /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
+    public Dispatcher overriding(JobOverrides overrides) {
+        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, overrides);
+    }
+
     /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
-    private Map<String, String> stateValues(JsonNode written) {
-        String source = written.path("source").asText("");
-        if (!source.matches("[a-z0-9_-]{1,63}")) {
+    private Map<String, String> stateValues(JobHeader header) {
+        if (header.source() == null) {
             return Map.of(); // the parser will say what is wrong with the source
         }
-        String runId = written.path("runId").isTextual() ? written.get("runId").asText() : null;
-        if (runId != null && runId.matches("[A-Za-z0-9_-]{1,64}")) {
-            Optional<Map<String, String>> recorded = bronze.findRun(source, runId)
+        if (header.runId() != null) {
+            Optional<Map<String, String>> recorded = bronze.findRun(header.source(), header.runId())
                     .flatMap(files::readManifest).map(Manifest::state).filter(java.util.Objects::nonNull);
             if (recorded.isPresent()) {
                 return recorded.get();
             }
         }
-        JsonNode incremental = written.path("incremental");
-        boolean fullRefresh = incremental.path("fullRefresh").asBoolean(false);
-        Optional<SourceState> current = fullRefresh ? Optional.empty() : new StateStore(bronze.store(), mapper).read(source);
+        Incremental incremental = header.incremental();
+        boolean fullRefresh = incremental != null && incremental.fullRefresh();
+        Optional<SourceState> current = fullRefresh ? Optional.empty() : new StateStore(bronze.store(), mapper).read(header.source());
         Map<String, String> values = new HashMap<>();
-        String initial = incremental.path("initial").isTextual() ? incremental.get("initial").asText() : null;
+        String initial = incremental == null ? null : incremental.initial();
         values.put(StateStore.LAST_SUCCESS_STARTED_AT, current.map(SourceState::lastSuccessStartedAt).filter(java.util.Objects::nonNull)
                 .orElse(initial != null ? initial : "1970-01-01T00:00:00Z"));
-        if (incremental.isObject() && initial != null) {
-            String name = incremental.path("name").asText("since");
-            values.put(name, current.map(s -> s.values().get(name)).filter(java.util.Objects::nonNull).orElse(initial));
+        if (initial != null) {
+            values.put(incremental.name(), current.map(s -> s.values().get(incremental.name())).filter(java.util.Objects::nonNull)
+                    .orElse(initial));
         }
         return values;
     }
@@ -141,7 +158,7 @@ public final class Dispatcher {
 
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
                 chunks.size(), layout.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()),
-                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()));
+                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()).withIncremental(job.incremental()));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
         return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), chunks.size(), 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));

@@ -9,6 +9,7 @@ import dev.fetchfleet.job.RequestSpec;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import dev.fetchfleet.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -37,6 +37,7 @@ public final class Fetcher {
 
     private final HttpSender sender;
     private final Clock clock;
+    private final Ticker ticker;
     private final ResponseRecords responses;
     /** Per host and caps, for the life of the worker: a warm Lambda keeps its politeness across chunks. */
     private final Map<String, HostLimiter> hosts = new ConcurrentHashMap<>();
@@ -56,6 +57,13 @@ public final class Fetcher {
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets,
                    Destinations destinations) {
+        this(http, mapper, clock, Ticker.SYSTEM, secrets, destinations);
+    }
+
+    /** {@code ticker}: what spaces and measures requests (rates, pauses, backoff, durations); {@code clock} dates them. */
+    public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, Ticker ticker, SecretReferences.Store secrets,
+                   Destinations destinations) {
+        this.ticker = ticker;
         this.sender = new HttpSender(http);
         this.destinations = destinations;
         this.clock = clock;
@@ -123,7 +131,7 @@ public final class Fetcher {
             for (RequestSpec request : sendable) {
                 FetchConfig.PerHost caps = config.capsFor(request.url().getHost(), request.url().getPort());
                 HostLimiter host = hosts.computeIfAbsent(request.host() + "|" + caps,
-                        k -> new HostLimiter(caps.maxConcurrency(), caps.requestsPerSecond()));
+                        k -> new HostLimiter(caps.maxConcurrency(), caps.requestsPerSecond(), ticker));
                 hostOf.add(host);
                 try {
                     slots.acquire();
@@ -306,7 +314,7 @@ public final class Fetcher {
                     }
                     if (firstStart == null) {
                         firstStart = clock.instant();
-                        startNanos = System.nanoTime();
+                        startNanos = ticker.nanoTime();
                     }
                     // Checked at every attempt, page and next link, right before the client's own
                     // lookup, which the JVM's address cache then answers the same.
@@ -349,7 +357,7 @@ public final class Fetcher {
                 // is cut off: the next invocation retries it, after the host's pause.
                 return null;
             }
-            Thread.sleep(wait);
+            ticker.sleep(wait);
         }
     }
 
@@ -366,7 +374,7 @@ public final class Fetcher {
                 if (clock.instant().plus(pause).isAfter(startDeadline)) {
                     return false;
                 }
-                Thread.sleep(pause);
+                ticker.sleep(pause);
                 continue;
             }
             inFlight.acquire();
@@ -377,7 +385,12 @@ public final class Fetcher {
         }
     }
 
-    private static long elapsedMillis(long startNanos) {
-        return startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    private long elapsedMillis(long startNanos) {
+        return startNanos == 0 ? 0 : ticker.millisSince(startNanos);
+    }
+
+    /** What this fetcher measures time with; the worker around it measures with the same. */
+    public Ticker ticker() {
+        return ticker;
     }
 }

@@ -1,7 +1,7 @@
 package dev.fetchfleet.fetch;
 
+import dev.fetchfleet.Ticker;
 import java.time.Duration;
-
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -34,8 +34,10 @@ final class HostLimiter {
     private long lastStartNanos = Long.MIN_VALUE;
     private long pausedUntilNanos = Long.MIN_VALUE;
     private long lastDecreaseNanos = Long.MIN_VALUE;
+    private final Ticker ticker;
 
-    HostLimiter(int maxConcurrency, double requestsPerSecond) {
+    HostLimiter(int maxConcurrency, double requestsPerSecond, Ticker ticker) {
+        this.ticker = ticker;
         this.inFlight = new Semaphore(maxConcurrency, true);
         this.capRate = requestsPerSecond;
         this.minRate = Math.min(requestsPerSecond, Math.max(0.2, requestsPerSecond / 64));
@@ -49,7 +51,7 @@ final class HostLimiter {
             // Wait and ask again rather than book a start time: a 429 or a Retry-After that comes while
             // this request waits must hold it back too, not only the requests that arrive after it.
             for (long wait = tryStart(); wait > 0; wait = tryStart()) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+                ticker.sleep(wait);
             }
         } catch (InterruptedException e) {
             inFlight.release();
@@ -69,7 +71,7 @@ final class HostLimiter {
                     inFlight.release();
                     return false;
                 }
-                TimeUnit.NANOSECONDS.sleep(wait);
+                ticker.sleep(wait);
             }
             return true;
         } catch (InterruptedException e) {
@@ -103,7 +105,7 @@ final class HostLimiter {
 
     /** The host said 429: halve the rate, unless it was halved less than a second ago (one burst, one cut). */
     synchronized void throttled() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         if (lastDecreaseNanos == Long.MIN_VALUE || now - lastDecreaseNanos >= ONE_SECOND) {
             rate = Math.max(minRate, rate / 2);
             lastDecreaseNanos = now;
@@ -119,7 +121,7 @@ final class HostLimiter {
 
     /** No request to this host starts before {@code nanos} from now (a Retry-After). */
     synchronized void pause(long nanos) {
-        long until = System.nanoTime() + nanos;
+        long until = ticker.nanoTime() + nanos;
         if (pausedUntilNanos == Long.MIN_VALUE || pausedUntilNanos < until) {
             pausedUntilNanos = until;
         }
@@ -127,13 +129,13 @@ final class HostLimiter {
 
     /** How much of a Retry-After pause is left: a request handed back for it must not be tried before then. */
     synchronized Duration pauseLeft() {
-        long left = pausedUntilNanos == Long.MIN_VALUE ? 0 : pausedUntilNanos - System.nanoTime();
+        long left = pausedUntilNanos == Long.MIN_VALUE ? 0 : pausedUntilNanos - ticker.nanoTime();
         return Duration.ofNanos(Math.max(0, left));
     }
 
     /** 0 when a request may start now (it is then counted as started), else how long to wait before asking again. */
     private synchronized long tryStart() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         long earliest = now;
         if (lastStartNanos != Long.MIN_VALUE) {
             earliest = Math.max(earliest, lastStartNanos + (long) Math.ceil(ONE_SECOND * (1 + WINDOW_SLACK) / rate));

@@ -1,6 +1,9 @@
 package dev.fetchfleet.job;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -35,6 +38,23 @@ public record FailureTolerance(Long count, BigDecimal percent) {
     @Override
     public String toString() {
         return count != null ? count.toString() : percent.toPlainString() + "%";
+    }
+
+    /** As a job writes it, as JSON: the count as a number, the percentage as a string ({@code "1%"}). */
+    @JsonValue
+    Object json() {
+        return count != null ? count : toString();
+    }
+
+    /** Read back from a document this code wrote (the manifest), by the job's rules. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static FailureTolerance fromJson(JsonNode value) {
+        List<Problem> problems = new ArrayList<>();
+        FailureTolerance read = read(value, "tolerate_failures", problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0).toString());
+        }
+        return read;
     }
 
     /**

@@ -15,6 +15,16 @@ public record Job(String source, String runId, RequestSource requests, int chunk
         this(source, runId, requests, chunkSize, fetch, raw, PlanHints.DEFAULT, null, null);
     }
 
+    /** Source, run id and incremental settings: what phase one of the parse reads (see {@link JobParser#header}). */
+    public JobHeader header() {
+        return new JobHeader(source, runId, incremental);
+    }
+
+    /** This job with {@code header}'s source, run id and incremental settings: how overrides reach a parsed job. */
+    public Job with(JobHeader header) {
+        return new Job(header.source(), header.runId(), requests, chunkSize, fetch, raw, plan, paginate, header.incremental());
+    }
+
     /** What the planner cannot know from the job: the API's latency and the pages a request makes. */
     public record PlanHints(long latencyMillis, double pagesPerRequest) {
         public static final PlanHints DEFAULT = new PlanHints(1000, 1);

@@ -16,9 +16,6 @@ public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
             "paginate", "incremental");
-    private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh",
-            "tolerateFailures");
-    private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal", "allowPrivateNetworks");
@@ -30,8 +27,6 @@ public final class JobParser {
     private static final Pattern HOST_KEY = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
     private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
-    private static final Pattern SOURCE = Pattern.compile("[a-z0-9_-]{1,63}");
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
@@ -40,6 +35,9 @@ public final class JobParser {
 
     /** {@code mapper} is unused since documents are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public JobParser(ObjectMapper mapper) {
+    }
+
+    public JobParser() {
     }
 
     /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */
@@ -56,14 +54,8 @@ public final class JobParser {
         job.rejectUnknown(JOB_FIELDS);
         References.check(root, "$", problems);
 
-        String source = job.string("source", null, true);
-        if (source != null && !SOURCE.matcher(source).matches()) {
-            job.problem("source", root.get("source"), "must be 1 to 63 lower-case letters, digits, '-' or '_'");
-        }
-        String runId = job.string("runId", null, false);
-        if (runId != null && !RUN_ID.matcher(runId).matches()) {
-            job.problem("runId", root.get("runId"), "must be 1 to 64 of A-Z a-z 0-9 _ -");
-        }
+        String source = JobHeaderReader.source(job);
+        String runId = JobHeaderReader.runId(job);
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
@@ -76,23 +68,49 @@ public final class JobParser {
                     planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000));
         }
 
-        Incremental incremental = null;
-        Fields inc = job.object("incremental");
-        if (inc != null) {
-            inc.rejectUnknown(INCREMENTAL_FIELDS);
-            String name = inc.string("name", "since", false);
-            if (!STATE_NAME.matcher(name).matches() || name.equals("last_success_started_at")) {
-                inc.problem("name", inc.get("name"), "must be 1 to 64 of A-Z a-z 0-9 _, and not last_success_started_at");
-            }
-            incremental = new Incremental(name, inc.string("itemsPath", null, true), inc.string("valuePath", null, true),
-                    inc.string("initial", null, true), inc.bool("fullRefresh", false),
-                    FailureTolerance.read(inc.get("tolerateFailures"), inc.path("tolerateFailures"), problems));
-        }
+        Incremental incremental = JobHeaderReader.incremental(job);
 
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
         return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate, incremental);
+    }
+
+    /**
+     * Phase two of a job with {@code {{state:NAME}}} placeholders: the whole job, each placeholder filled
+     * from {@code state} (the values phase one's {@link #header} picked) before it is validated.
+     */
+    public Job parse(JsonNode root, Map<String, String> state) {
+        if (root == null || !root.isObject()) {
+            return parse(root);
+        }
+        List<Problem> unfilled = new ArrayList<>();
+        JsonNode filled = StatePlaceholders.substitute(root, state, unfilled);
+        if (!unfilled.isEmpty()) {
+            // A placeholder names no state often because the header is wrong (an incremental with a typo): say both.
+            List<Problem> problems = new ArrayList<>();
+            JobHeaderReader.read(root, problems);
+            problems.addAll(unfilled);
+            throw new JobValidationException(problems);
+        }
+        return parse(filled);
+    }
+
+    /**
+     * Phase one: only what picks the state values (source, run id, incremental), by the rules of
+     * {@link #parse(JsonNode)}, without throwing. A field that breaks them is null in the header, and the
+     * full parse says why; so does every other field, which this phase does not look at.
+     */
+    public JobHeader header(JsonNode root) {
+        return JobHeaderReader.read(root, new ArrayList<>());
+    }
+
+    /**
+     * The incremental settings of a job that passed this parser when its run began (a manifest written
+     * before the manifest recorded them typed), read by the same rules, leniently: null if it has none.
+     */
+    public Incremental recordedIncremental(JsonNode job) {
+        return job == null || !job.isObject() ? null : JobHeaderReader.incremental(new Fields(job, "$", new ArrayList<>()));
     }
 
     private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate) {

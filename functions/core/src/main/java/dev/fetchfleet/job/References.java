@@ -19,6 +19,17 @@ final class References {
 
     private References() {}
 
+    /** Whether {@code text} holds a {@code {{secretsmanager:…}}} or {@code {{ssm:…}}} reference. */
+    static boolean namesSecret(String text) {
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            if (SECRET_KINDS.contains(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void check(JsonNode node, String path, List<Problem> problems) {
         walk(node, path, false, problems);
     }

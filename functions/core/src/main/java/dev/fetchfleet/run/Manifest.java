@@ -3,6 +3,8 @@ package dev.fetchfleet.run;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.Incremental;
+import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.plan.RunEstimate;
 import java.time.Instant;
 
@@ -21,11 +23,33 @@ public record Manifest(
         /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
         @JsonProperty("state") java.util.Map<String, String> state,
         /** How many chunks fetch at once, each with that share of the API's caps (null before lanes existed). */
-        @JsonProperty("lanes") Integer lanes) {
+        @JsonProperty("lanes") Integer lanes,
+        /**
+         * The job's incremental settings as the run uses them (overrides applied), what completion reads;
+         * null for a job without them. A manifest written before this field existed gets it from its job.
+         */
+        @JsonProperty("incremental") Incremental incremental) {
+
+    public Manifest {
+        if (incremental == null && job != null) {
+            incremental = new JobParser().recordedIncremental(job); // written before the typed field: the parser's reading
+        }
+    }
+
+    public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
+                    int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null);
+    }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null);
+    }
+
+    /** This manifest recording {@code incremental} (null: none) as the run's incremental settings. */
+    public Manifest withIncremental(Incremental incremental) {
+        return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
+                incremental);
     }
 
     public RunRef run() {

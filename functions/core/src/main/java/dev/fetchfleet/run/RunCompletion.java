@@ -1,14 +1,13 @@
 package dev.fetchfleet.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FailureTolerance;
+import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.state.StateStore;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,12 +43,10 @@ public final class RunCompletion {
         if (parts.size() < manifest.chunks() || store.exists(run.successKey())) {
             return Optional.empty();
         }
-        JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
-        String itemsPath = incremental == null ? null : incremental.path("itemsPath").asText(null);
-        String valuePath = incremental == null ? null : incremental.path("valuePath").asText(null);
-        FailureTolerance tolerance = incremental == null ? FailureTolerance.NONE
-                : FailureTolerance.read(incremental.get("tolerateFailures"), "$.incremental.tolerateFailures", new ArrayList<>());
-        PartTally tally = PartTally.of(bronze, parts, itemsPath, valuePath);
+        Incremental incremental = manifest.incremental();
+        FailureTolerance tolerance = incremental == null ? FailureTolerance.NONE : incremental.tolerateFailures();
+        PartTally tally = PartTally.of(bronze, parts, incremental == null ? null : incremental.itemsPath(),
+                incremental == null ? null : incremental.valuePath());
 
         long failed = tally.failedRequests();
         String failures = failed + " of " + tally.requests() + " requests failed (" + tally.noAnswer() + " records without an answer, "
@@ -67,7 +64,7 @@ public final class RunCompletion {
         }
         if (move.advanced()) {
             new StateStore(store, mapper).advance(run.source(),
-                    incremental == null ? null : incremental.path("name").asText("since"), tally.largest(),
+                    incremental == null ? null : incremental.name(), tally.largest(),
                     manifest.startedAt().toString(), run.runId());
         }
         return Optional.of(success);

@@ -5,6 +5,7 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Fetcher;
 import java.net.URI;
+import dev.fetchfleet.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,10 +63,12 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private long durable;
     private long wanted;
     private long oldestPendingNanos;
+    private final Ticker ticker;
     private RuntimeException failure;
     private boolean closed;
 
-    CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock) {
+    CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock, Ticker ticker) {
+        this.ticker = ticker;
         this.bronze = bronze;
         this.prefix = run.checkpointPrefix(chunk);
         // Unique per invocation, ordered by time: two deliveries of one chunk never write the same key.
@@ -153,7 +156,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         try {
             throwIfFailed();
             if (pending.isEmpty()) {
-                oldestPendingNanos = System.nanoTime();
+                oldestPendingNanos = ticker.nanoTime();
             }
             pending.add(line);
             pendingBytes += line.length;
@@ -276,7 +279,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                     if (pending.isEmpty()) {
                         toWrite.await();
                     } else {
-                        toWrite.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - System.nanoTime());
+                        toWrite.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - ticker.nanoTime());
                     }
                 }
                 if (closed) {
@@ -320,6 +323,6 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     /** Guarded by lock: something waits to be written, and someone waits for it or it has waited long enough. */
     private boolean due() {
         return !pending.isEmpty() && (wanted > durable || pendingBytes >= FLUSH_BYTES
-                || System.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
+                || ticker.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
     }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Processes one chunk message: fetches its requests, writes its part whole, and completes the run
@@ -83,7 +82,7 @@ public final class ChunkWorker {
      * @throws ChunkIncompleteException when the deadline left requests unfetched; the part is not written
      */
     public ChunkResult process(String messageBody, Instant invocationEnd) {
-        long start = System.nanoTime();
+        long start = fetcher.ticker().nanoTime();
         Chunk chunk = messages.decode(messageBody);
         RunRef run = chunk.run();
         if (bronze.store().exists(run.partKey(chunk.index()))) {
@@ -91,7 +90,7 @@ public final class ChunkWorker {
             CheckpointLog.delete(bronze, run, chunk.index());
             Optional<Success> completed = completion.completeIfDone(run);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
+                    fetcher.ticker().millisSince(start), completed);
         }
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
@@ -100,7 +99,7 @@ public final class ChunkWorker {
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
         try (PartSpill spill = PartSpill.create(mapper);
-             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock)) {
+             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock, fetcher.ticker())) {
             earlier = CheckpointLog.read(bronze, run, chunk.index(), spill::add);
             List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
             report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new Fetcher.Progress() {
@@ -155,7 +154,7 @@ public final class ChunkWorker {
         int n = report.records().size();
         return new ChunkResult(chunk.run(), chunk.index(), n, counts, responded, n - responded,
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
+                fetcher.ticker().millisSince(start), completed);
     }
 
     public Clock clock() {

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.regions.Region;
  * The deployed fleet's wiring read from a map, not the process environment. Clients are built on an explicit
  * loopback endpoint and region and never called: building one sends nothing.
  */
+@Tag("unit")
 class FleetEnvironmentTest {
 
     @TempDir

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What the dispatcher tells a user about the caps that bind a run, before it starts. */
+@Tag("unit")
 class FleetCapsTest {
 
     private static List<RequestSpec> requests(int n, String host) {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What of a job reaches the manifest: sensitive header values replaced, wherever in the job they are written. */
+@Tag("unit")
 class SecretsTest {
 
     private final ObjectMapper mapper = Json.newMapper();

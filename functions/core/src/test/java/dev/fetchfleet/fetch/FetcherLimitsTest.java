@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fetchfleet.Json;
+import dev.fetchfleet.ManualTicker;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FetchConfig;
@@ -101,15 +102,22 @@ class FetcherLimitsTest {
 
     @Test
     void holdsEachHostToItsRequestsPerSecond() throws IOException {
-        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, 200, "{}"))) {
-            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(32, 10), 10, FAST_RETRY);
-            warmUp(api);
+        // On a ticker whose time moves only by the limiter's own waits, and one request at a time so that
+        // no other request's wait moves it between a start and its arrival: what the server sees is the
+        // limiter's spacing exactly, not this machine's scheduling (real time once made 11 of 25 look
+        // less than a second apart under load).
+        ManualTicker ticker = new ManualTicker();
+        Fetcher paced = new Fetcher(http, Json.newMapper(), Clock.systemUTC(), ticker, SecretReferences.NONE, Destinations.LOCAL);
+        List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            starts.add(ticker.nanoTime());
+            json(exchange, 200, "{}");
+        })) {
+            FetchConfig config = new FetchConfig(256, new FetchConfig.PerHost(1, 10), 10, FAST_RETRY);
 
-            FetchReport report = fetcher.fetchAll(RUN, requests(api, "r", 25), config, inAMinute());
+            FetchReport report = paced.fetchAll(RUN, requests(api, "r", 25), config, inAMinute());
 
             assertAllAnswered(report, 25);
-            List<Long> starts = api.received().stream().filter(r -> r.path().startsWith("/items/"))
-                    .map(LoopbackApi.Received::arrivedNanos).sorted().toList();
             assertEquals(25, starts.size());
             // Starts i and i+10 in under a second would be 11 starts in one second.
             long tightest = Long.MAX_VALUE;
@@ -119,6 +127,8 @@ class FetcherLimitsTest {
             long tightestMillis = TimeUnit.NANOSECONDS.toMillis(tightest);
             assertTrue(tightest >= TimeUnit.SECONDS.toNanos(1),
                     "11 starts within " + tightestMillis + " ms at a cap of 10 per second; starts (ms): " + relativeMillis(starts));
+            assertEquals(24 * 105, TimeUnit.NANOSECONDS.toMillis(starts.getLast() - starts.getFirst()),
+                    "no slower either: 24 gaps of 1/10 s, 5% wider; starts (ms): " + relativeMillis(starts));
         }
     }
 

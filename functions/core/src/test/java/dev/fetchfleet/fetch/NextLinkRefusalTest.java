@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * metadata address. Only the decision is called here, never an HttpClient: nothing can go out to those
  * addresses from this class even if the decision were wrong.
  */
+@Tag("unit")
 class NextLinkRefusalTest {
 
     private static final RequestSpec FIRST = new RequestSpec("r1", "GET", URI.create("https://api.example.com/items"), Map.of(), null);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import java.io.StringReader;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * Credentials belong in headers, not in a URL's user info (which ends up in every record's url and the
  * manifest); and no header value may hold CR, LF or NUL, which would split one header into two.
  */
+@Tag("unit")
 class CredentialsInUrlsAndHeadersTest {
 
     private final ObjectMapper mapper = Json.newMapper();

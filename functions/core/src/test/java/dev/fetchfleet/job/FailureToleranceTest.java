@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fetchfleet.Json;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** {@code incremental.tolerateFailures}: a count or a percentage of the run's requests, checked with its path and value. */
+@Tag("unit")
 class FailureToleranceTest {
 
     private final JobParser parser = new JobParser(Json.newMapper());

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Which caps apply to a host: its host:port override, else its host override, else the job's perHost. */
+@Tag("unit")
 class FetchConfigTest {
 
     private static final FetchConfig.PerHost PER_HOST = new FetchConfig.PerHost(8, 20);

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fetchfleet.Json;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A job document is untrusted text: every way it can be malformed gets one clean problem with a path. */
+@Tag("unit")
 class JobDocumentsTest {
 
     private final JobParser parser = new JobParser(Json.newMapper());

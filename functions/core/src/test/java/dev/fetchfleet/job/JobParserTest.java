@@ -11,10 +11,12 @@ import dev.fetchfleet.Json;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("unit")
 class JobParserTest {
 
     private final JobParser parser = new JobParser(Json.newMapper());
@@ -424,5 +426,59 @@ class JobParserTest {
                 {'source': 'posts', 'template': {'url': 'https://api.example.com/{a}',
                  'values': {'a': {'from': -2147483648, 'to': 2147483647}}}}""");
         assertMentions(e, "$.template.values", "more than 1000000");
+    }
+
+    // --- two phases: the header picks the state values, then the whole job is read with them ------
+
+    @Test
+    void theHeaderReadsSourceRunIdAndIncrementalByTheParsersOwnRulesWithoutTheRestOfTheJob() throws Exception {
+        JobHeader header = parser.header(Json.newMapper().readTree(job("""
+                {'source': 'posts', 'runId': 'r-1', 'template': 'not even an object',
+                 'incremental': {'itemsPath': 'items', 'valuePath': 'at', 'initial': '2026-01-01', 'tolerateFailures': '1%'}}""")));
+
+        assertEquals(new JobHeader("posts", "r-1", new Incremental("since", "items", "at", "2026-01-01", false,
+                new FailureTolerance(null, new java.math.BigDecimal("1")))), header);
+    }
+
+    @Test
+    void theHeaderLeavesOutEachFieldThatBreaksTheParsersRules() throws Exception {
+        JobHeader header = parser.header(Json.newMapper().readTree(job("""
+                {'source': 'Posts', 'runId': 'has space', 'incremental': {'itemsPath': 'items', 'valuePath': 'at'}}""")));
+
+        assertEquals(new JobHeader(null, null, null), header, "a capital, a space, a missing initial");
+    }
+
+    @Test
+    void thePhaseTwoParseFillsStateValuesButNotTheIncrementalObject() throws Exception {
+        Job parsed = parser.parse(Json.newMapper().readTree(job("""
+                {'source': 'posts', 'requests': [{'url': 'https://api.example.com/changes?since={{state:since}}'}],
+                 'incremental': {'itemsPath': 'items', 'valuePath': 'at', 'initial': '{{state:since}}'}}""")),
+                Map.of("since", "2026-05-01"));
+
+        assertEquals(URI.create("https://api.example.com/changes?since=2026-05-01"), inline(parsed).get(0).url());
+        assertEquals("{{state:since}}", parsed.incremental().initial());
+    }
+
+    @Test
+    void aPlaceholderThatNamesNoStateIsReportedWithTheHeaderProblemBehindIt() throws Exception {
+        JobValidationException e = assertThrows(JobValidationException.class, () -> parser.parse(Json.newMapper().readTree(job("""
+                {'source': 'posts', 'requests': [{'url': 'https://api.example.com/changes?since={{state:since}}'}],
+                 'incremental': {'itemsPath': 'items', 'valuePath': 'at', 'initail': '2026-01-01'}}""")),
+                Map.of("last_success_started_at", "1970-01-01T00:00:00Z")));
+
+        assertMentions(e, "$.incremental.initail", "unknown field", "$.incremental.initial", "is required",
+                "$.requests[0].url", "{{state:since}} names no state");
+    }
+
+    @Test
+    void overridesChangeTheTypedHeaderAndRefuseARunIdTheJobCouldNotName() {
+        JobHeader header = new JobHeader("posts", null, new Incremental("since", "items", "at", "2026-01-01", false, null));
+
+        JobHeader changed = new JobOverrides("r-2", true).applyTo(header);
+
+        assertEquals(new JobHeader("posts", "r-2", header.incremental().withFullRefresh(true)), changed);
+        assertEquals(new JobHeader("posts", "r-2", null), new JobOverrides("r-2", true).applyTo(header.withIncremental(null)));
+        assertMentions(assertThrows(JobValidationException.class, () -> new JobOverrides("../other", false)),
+                "$.runId", "\"../other\"", "must be 1 to 64");
     }
 }

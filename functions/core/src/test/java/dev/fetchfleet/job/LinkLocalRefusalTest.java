@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * validator wrongly let one of these URLs through, no request could go out to a metadata service from here.
  * Keep it that way.
  */
+@Tag("unit")
 class LinkLocalRefusalTest {
 
     private final ObjectMapper mapper = Json.newMapper();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code requestsFrom} names a file the job's author may not be allowed to read: the dispatcher reads only S3
  * in Lambda, only a regular file locally, and never echoes what the file holds.
  */
+@Tag("unit")
 class RequestsFromTrustBoundaryTest {
 
     private static final String FAKE_KEY_ID = "AKIAIOSFODNN7EXAMPLE";

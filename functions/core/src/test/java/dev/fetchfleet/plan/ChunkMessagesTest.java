@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("unit")
 class ChunkMessagesTest {
 
     private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");

@@ -11,8 +11,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class ChunkPlannerTest {
 
     private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");

@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The fleet's arithmetic: lanes × each lane's share never passes the API's caps, and the run still reaches them. */
+@Tag("unit")
 class FleetLayoutTest {
 
     private static List<RequestSpec> requests(int n) {

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code _manifest.json} and {@code _SUCCESS} come back as written, every field set. */
+@Tag("unit")
 class ManifestAndSuccessRoundTripTest {
 
     private final ObjectMapper mapper = Json.newMapper();

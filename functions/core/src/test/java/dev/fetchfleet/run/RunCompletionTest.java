@@ -14,6 +14,8 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.FailureTolerance;
+import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,10 +36,12 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bronze parts as the worker writes them, and a run's completion over them: _SUCCESS once, and the state. */
+@Tag("unit")
 class RunCompletionTest {
 
     private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");
@@ -262,6 +266,32 @@ class RunCompletionTest {
         assertEquals("2026-03-01T00:00:00.5Z", state.read("posts").orElseThrow().values().get("since"),
                 "half a second past midnight is after midnight written with another offset");
         assertEquals("run-2", state.read("posts").orElseThrow().lastSuccessRunId());
+    }
+
+    @Test
+    void completionMovesTheStateByTheManifestsTypedIncrementalNotByItsJob() throws IOException {
+        // As a manifest that no longer embeds the job: only the typed field says what to keep.
+        files.writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 2, 1, 2,
+                mapper.createObjectNode().put("source", "posts"))
+                .withIncremental(new Incremental("cursor", "items", "at", "2026-01-01T00:00:00Z", false, new FailureTolerance(1L, null))));
+        writer.writePart(RUN, 0, List.of(items("a", "2026-02-01T00:00:00Z"), noResponse("b")));
+
+        Success success = completion.completeIfDone(RUN).orElseThrow();
+
+        assertTrue(success.state().advanced(), success.state().reason());
+        assertEquals("2026-02-01T00:00:00Z", new StateStore(store, mapper).read("posts").orElseThrow().values().get("cursor"));
+    }
+
+    @Test
+    void aManifestWrittenBeforeTheTypedFieldTakesItsIncrementalFromItsJob() throws IOException {
+        String written = "{\"run_id\": \"run-1\", \"source\": \"posts\", \"ingest_date\": \"2026-03-01\", "
+                + "\"started_at\": \"2026-03-01T12:00:00Z\", \"requests\": 1, \"chunks\": 1, \"chunk_size\": 1, "
+                + "\"job\": {\"source\": \"posts\", \"incremental\": {\"name\": \"cursor\", \"itemsPath\": \"items\", "
+                + "\"valuePath\": \"at\", \"initial\": \"x\", \"tolerateFailures\": \"5%\"}}}";
+        store.put(RUN.manifestKey(), written.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(new Incremental("cursor", "items", "at", "x", false, new FailureTolerance(null, new java.math.BigDecimal("5"))),
+                files.manifest(RUN).incremental());
     }
 
     @Test

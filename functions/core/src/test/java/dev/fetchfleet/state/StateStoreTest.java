@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.job.JobValidationException;
+import dev.fetchfleet.job.StatePlaceholders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +18,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("unit")
 class StateStoreTest {
 
     private final ObjectMapper mapper = Json.newMapper();

@@ -16,10 +16,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A checkpoint entry comes back from a segment, plain or gzipped, with every field of its record and its way on. */
+@Tag("unit")
 class CheckpointEntryRoundTripTest {
 
     private static final RunRef RUN = new RunRef("feed", "2026-11-30", "run-1");

@@ -14,6 +14,8 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.job.FailureTolerance;
+import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.run.Success;
 import dev.fetchfleet.state.SourceState;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * documents carry their version and come back whole; a major version newer than the code is refused
  * with an error that names the document and both versions; and every document has its schema's shape.
  */
+@Tag("unit")
 class ContractFixturesTest {
 
     private static final String CHECKPOINT_KEY = ContractSamples.RUN.checkpointPrefix(1) + "seg-0000000000000-00000000-000001.jsonl";
@@ -89,6 +93,8 @@ class ContractFixturesTest {
         RunFiles files = new RunFiles(store, mapper);
 
         assertEquals(ContractSamples.manifest(), files.manifest(ContractSamples.RUN));
+        assertEquals(new Incremental("since", "items", "at", null, false, FailureTolerance.NONE),
+                files.manifest(ContractSamples.RUN).incremental(), "the typed incremental, from the job a v0 manifest embeds");
         assertEquals(ContractSamples.success(), files.readSuccess(ContractSamples.RUN).orElseThrow());
         assertEquals(ContractSamples.state(), new StateStore(store, mapper).read("posts").orElseThrow());
     }

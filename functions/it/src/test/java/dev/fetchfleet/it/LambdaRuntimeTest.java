@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * complete, the handler string resolves, Lambda's serializer reads the events and writes
  * {@code SQSBatchResponse} as the SQS trigger expects.
  */
+@Tag("runtime")
 class LambdaRuntimeTest {
 
     private static final ObjectMapper MAPPER = Json.newMapper();

@@ -12,6 +12,7 @@ import dev.fetchfleet.run.Success;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * LOCALSTACK_AUTH_TOKEN, which is passed through when set.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@Tag("runtime")
 class LocalStackFleetTest {
 
     static final String IMAGE = "localstack/localstack:4.14.0";

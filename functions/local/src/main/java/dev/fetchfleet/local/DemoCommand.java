@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import dev.fetchfleet.job.JobOverrides;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
                      "fetch": {"maxInFlight": 256, "perHost": {"maxConcurrency": 1000, "requestsPerSecond": 2000},
                                "timeoutSeconds": 30, "retry": {"maxAttempts": 5, "baseDelayMillis": 200, "maxDelayMillis": 5000}}}
                     """.formatted(api.baseUrl(), requests, chunkSize);
-            return RunCommand.runJob(job, bronze, options, spec.commandLine().getOut(), err);
+            return RunCommand.runJob(job, JobOverrides.NONE, bronze, options, spec.commandLine().getOut(), err);
         }
     }
 }

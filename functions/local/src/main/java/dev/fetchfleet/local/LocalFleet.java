@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Ticker;
 import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
@@ -18,6 +19,8 @@ import dev.fetchfleet.dispatch.Dispatcher;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
+import dev.fetchfleet.job.JobDocuments;
+import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
@@ -67,6 +70,7 @@ public final class LocalFleet {
     private final PrintWriter progress;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final Ticker ticker;
     private Runnable beforeDispatch = () -> {};
     private SecretReferences.Store secrets = SecretReferences.NONE;
 
@@ -83,6 +87,13 @@ public final class LocalFleet {
     }
 
     public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock) {
+        this(store, files, options, progress, mapper, clock, Ticker.SYSTEM);
+    }
+
+    /** {@code ticker}: what the run's wall time and the run timeout are measured with. */
+    public LocalFleet(BronzeStore store, TextFiles files, Options options, PrintWriter progress, ObjectMapper mapper, Clock clock,
+                      Ticker ticker) {
+        this.ticker = ticker;
         this.store = new BronzeWriteWatch(store);
         this.files = files;
         this.options = options;
@@ -93,9 +104,15 @@ public final class LocalFleet {
 
     /** Runs a job to the end (or to the run timeout); the job's problems come back as JobValidationException. */
     public RunSummary run(String jobDocument) {
-        long startNanos = System.nanoTime();
+        return run(jobDocument, JobOverrides.NONE);
+    }
+
+    /** As {@link #run(String)}, the dispatcher changing the typed job by {@code overrides} (--run-id, --full-refresh). */
+    public RunSummary run(String jobDocument, JobOverrides overrides) {
+        long startNanos = ticker.nanoTime();
+        JsonNode job = JobDocuments.read(jobDocument);
         if (secrets == SecretReferences.NONE) {
-            UnresolvedSecrets.refuse(jobDocument, files, mapper);
+            UnresolvedSecrets.refuse(job, files);
         }
         try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
@@ -124,18 +141,18 @@ public final class LocalFleet {
                     pollers.submit(() -> poll(sqs.client(), queue, handler, stop, fetching));
                 }
                 beforeDispatch.run();
-                long dispatchNanos = System.nanoTime();
+                long dispatchNanos = ticker.nanoTime();
                 RunRef run;
                 try {
-                    run = dispatch(sqs.client(), queue, jobDocument);
+                    run = dispatch(sqs.client(), queue, jobDocument, overrides);
                 } catch (BronzeWriteException e) {
-                    return RunSummary.unwritable(store.locate(""), null, round((System.nanoTime() - startNanos) / 1e9), e.getMessage());
+                    return RunSummary.unwritable(store.locate(""), null, round((ticker.nanoTime() - startNanos) / 1e9), e.getMessage());
                 }
                 Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
                 fetching.release(manifest.lanes() == null ? options.workers() : Math.min(options.workers(), manifest.lanes()));
                 String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
-                double runSeconds = (System.nanoTime() - dispatchNanos) / 1e9;
+                double runSeconds = (ticker.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);
                 if (problem != null && sqs.depth(dlq) > 0) {
                     problem = problem + ": " + deadLetterErrors(sqs.client(), dlq);
@@ -168,8 +185,10 @@ public final class LocalFleet {
         }
     }
 
-    private RunRef dispatch(SqsClient sqs, String queue, String jobDocument) {
-        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files, clock, options.workers()));
+    /** Through the dispatcher's handler, the document as its event, as the deployed fleet does. */
+    private RunRef dispatch(SqsClient sqs, String queue, String jobDocument, JobOverrides overrides) {
+        DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files,
+                clock, options.workers()).overriding(overrides));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
@@ -261,7 +280,7 @@ public final class LocalFleet {
         long lastPrint = 0;
         while (true) {
             boolean done = store.exists(run.successKey());
-            long now = System.nanoTime();
+            long now = ticker.nanoTime();
             if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
                 int written = new BronzeWriter(store, mapper).partKeys(run).size();
@@ -293,7 +312,7 @@ public final class LocalFleet {
     private RunSummary summarize(RunRef run, String problem, int deadLetters, long startNanos, double runSeconds) {
         int requests = new RunFiles(store, mapper).manifest(run).requests();
         PartTally tally = PartTally.of(new BronzeWriter(store, mapper), run, null, null);
-        double wall = (System.nanoTime() - startNanos) / 1e9;
+        double wall = (ticker.nanoTime() - startNanos) / 1e9;
         boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0;
         if (problem == null && !complete) {
             problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)";

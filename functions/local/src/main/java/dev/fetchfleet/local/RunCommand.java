@@ -1,12 +1,12 @@
 package dev.fetchfleet.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.BronzeStores;
 import dev.fetchfleet.aws.S3TextFiles;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.job.JobDocuments;
+import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.JobValidationException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,26 +45,19 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String document;
+        JobOverrides overrides;
         try {
             document = JobDocuments.readFile(job);
-            if (runId != null || fullRefresh) {
-                ObjectNode node = (ObjectNode) JobDocuments.read(document);
-                if (runId != null) {
-                    node.put("runId", runId);
-                }
-                if (fullRefresh && node.get("incremental") instanceof ObjectNode incremental) {
-                    incremental.put("fullRefresh", true);
-                }
-                document = Json.newMapper().writeValueAsString(node);
-            }
+            overrides = new JobOverrides(runId, fullRefresh);
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(spec.commandLine().getErr(), e);
         }
-        return runJob(document, bronze, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return runJob(document, overrides, bronze, options, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /** Runs a job and prints the summary; the exit code says whether every request reached bronze. */
-    static int runJob(String job, String bronzeRoot, FleetOptions options, PrintWriter out, PrintWriter err) {
+    static int runJob(String job, JobOverrides overrides, String bronzeRoot, FleetOptions options, PrintWriter out, PrintWriter err) {
         ObjectMapper mapper = Json.newMapper();
         Supplier<S3Client> s3 = options.aws.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
@@ -74,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunSummary summary;
         try {
-            summary = fleet.run(job);
+            summary = fleet.run(job, overrides);
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(err, e);
         }

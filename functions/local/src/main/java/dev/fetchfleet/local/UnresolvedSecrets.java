@@ -1,16 +1,11 @@
 package dev.fetchfleet.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fetchfleet.fetch.SecretReferences;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.Problem;
+import dev.fetchfleet.job.SecretMentions;
 import dev.fetchfleet.job.TextFiles;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Refuses, before anything is sent, a local run whose job names secrets ({@code {{ssm:…}}},
@@ -25,53 +20,16 @@ final class UnresolvedSecrets {
 
     private UnresolvedSecrets() {}
 
-    /** @throws JobValidationException naming each place (JSON path, or requestsFrom file and line) that holds a reference */
-    static void refuse(String jobDocument, TextFiles files, ObjectMapper mapper) {
-        JsonNode job;
-        try {
-            job = mapper.readTree(jobDocument);
-        } catch (IOException e) {
-            return; // not JSON: the dispatcher's parser says so
-        }
-        List<Problem> problems = new ArrayList<>();
-        walk(job, "$", problems);
-        JsonNode from = job == null ? null : job.get("requestsFrom");
-        if (from != null && from.isTextual() && problems.size() < MAX_PROBLEMS) {
-            scan(from.asText(), files, problems);
-        }
+    /**
+     * {@code job}: the document as {@link dev.fetchfleet.job.JobDocuments} read it, strictly.
+     * @throws JobValidationException naming each place (JSON path, or requestsFrom file and line) that holds a reference
+     */
+    static void refuse(JsonNode job, TextFiles files) {
+        List<Problem> problems = SecretMentions.in(job, files, MAX_PROBLEMS).stream()
+                .map(place -> new Problem(place.path(), place.value() == null ? null : '"' + place.value() + '"', HINT))
+                .toList();
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
-        }
-    }
-
-    private static void walk(JsonNode node, String path, List<Problem> problems) {
-        if (node == null || problems.size() >= MAX_PROBLEMS) {
-            return;
-        }
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                walk(field.getValue(), path + "." + field.getKey(), problems);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                walk(node.get(i), path + "[" + i + "]", problems);
-            }
-        } else if (node.isTextual() && SecretReferences.mentions(node.asText())) {
-            problems.add(new Problem(path, '"' + node.asText() + '"', HINT));
-        }
-    }
-
-    private static void scan(String location, TextFiles files, List<Problem> problems) {
-        try (BufferedReader reader = new BufferedReader(files.open(location))) {
-            int number = 0;
-            for (String line = reader.readLine(); line != null && problems.size() < MAX_PROBLEMS; line = reader.readLine()) {
-                number++;
-                if (SecretReferences.mentions(line)) {
-                    problems.add(new Problem("$.requestsFrom[" + location + " line " + number + "]", null, HINT));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // A file that cannot be read is the dispatcher's to report, with its own words.
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fetchfleet.Json;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * is wall time on this machine, so the default build checks only that a (small) measurement runs and
  * reports both figures; README says how to measure the 20% on a quiet machine.
  */
+@Tag("bench")
 class PlannerBenchTest {
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * then checks queues, functions, trigger, schedule and roles with the AWS CLI.
  */
 @Tag("infra")
+@Tag("runtime")
 class MotoDeployTest {
 
     @Test

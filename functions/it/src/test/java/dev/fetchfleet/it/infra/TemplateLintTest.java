@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** template.yaml passes cfn-lint, which also applies the SAM transform offline. */
+@Tag("runtime")
 class TemplateLintTest {
 
     @Test

@@ -1,11 +1,9 @@
-package dev.fetchfleet.state;
+package dev.fetchfleet.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.fetchfleet.job.JobValidationException;
-import dev.fetchfleet.job.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Puts state values into a job: every {@code {{state:NAME}}} in a string (URLs, headers, bodies,
  * template values) becomes the value the run starts from. The {@code incremental} object itself is
- * left as written.
+ * left as written. Phase two of {@link JobParser#parse(JsonNode, Map)}: the values come from the header
+ * phase one read.
  */
 public final class StatePlaceholders {
 
@@ -28,13 +27,17 @@ public final class StatePlaceholders {
     }
 
     public static JsonNode substitute(JsonNode job, Map<String, String> values) {
-        JsonNode copy = job.deepCopy();
         List<Problem> problems = new ArrayList<>();
-        JsonNode result = walk(copy, "$", values, problems);
+        JsonNode result = substitute(job, values, problems);
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
         return result;
+    }
+
+    /** As {@link #substitute(JsonNode, Map)}, adding a problem for each placeholder that names no state. */
+    static JsonNode substitute(JsonNode job, Map<String, String> values, List<Problem> problems) {
+        return walk(job.deepCopy(), "$", values, problems);
     }
 
     private static JsonNode walk(JsonNode node, String path, Map<String, String> values, List<Problem> problems) {
