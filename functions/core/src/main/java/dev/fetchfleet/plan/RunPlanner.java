@@ -1,6 +1,7 @@
 package dev.fetchfleet.plan;
 
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestList;
 import dev.fetchfleet.job.RequestSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,6 +53,27 @@ public final class RunPlanner {
             List<RequestSpec> chunk = requests.subList(c * chunkSize, (int) Math.min(n, (long) (c + 1) * chunkSize));
             slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, share, latencySeconds, pagesPerRequest));
         }
+        return estimate(n, slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+    }
+
+    /**
+     * The same from one reading of the list: every chunk is modelled on the first ({@link FleetLayout} does the
+     * same), unless the reading kept the whole list.
+     */
+    public RunEstimate estimate(RequestList list, FleetLayout layout, FetchConfig fetch, Duration latency,
+                                int workerMemoryMb, double pagesPerRequest) {
+        if (list.sampleIsAll()) {
+            return estimate(list.sample(), layout, fetch, latency, workerMemoryMb, pagesPerRequest);
+        }
+        double slowestChunk = chunkSeconds(list.sample().subList(0, Math.min(list.sample().size(), layout.chunkSize())),
+                fetch.sharedBy(layout.lanes()), latency.toMillis() / 1000.0, pagesPerRequest);
+        return estimate(list.count(), slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+    }
+
+    private RunEstimate estimate(int n, double slowestChunk, FleetLayout layout, Duration latency, int workerMemoryMb,
+                                 double pagesPerRequest) {
+        long chunks = (n + layout.chunkSize() - 1L) / layout.chunkSize();
+        double latencySeconds = latency.toMillis() / 1000.0;
         int workerConcurrency = layout.lanes();
         long waves = (chunks + workerConcurrency - 1) / workerConcurrency;
         double wall = RUN_OVERHEAD_SECONDS + waves * (slowestChunk + CHUNK_OVERHEAD_SECONDS);

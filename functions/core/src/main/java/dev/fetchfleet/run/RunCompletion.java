@@ -44,7 +44,8 @@ public final class RunCompletion {
         if (parts.size() < manifest.chunks() || store.exists(run.successKey())) {
             return Optional.empty();
         }
-        JsonNode incremental = manifest.job() == null ? null : manifest.job().get("incremental");
+        // Read only here, once every part exists: the job may be large, and every chunk's check comes this way.
+        JsonNode incremental = files.job(manifest).map(job -> job.get("incremental")).orElse(null);
         String itemsPath = incremental == null ? null : incremental.path("itemsPath").asText(null);
         String valuePath = incremental == null ? null : incremental.path("valuePath").asText(null);
         FailureTolerance tolerance = incremental == null ? FailureTolerance.NONE

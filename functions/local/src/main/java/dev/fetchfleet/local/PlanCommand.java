@@ -48,7 +48,7 @@ final class PlanCommand implements Callable<Integer> {
         dev.fetchfleet.plan.RunEstimate estimate;
         try {
             dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
-            var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).expand(parsed);
+            var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).scan(parsed);
             Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
             double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
             // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
