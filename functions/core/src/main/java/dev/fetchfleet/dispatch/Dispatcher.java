@@ -66,8 +66,8 @@ public final class Dispatcher {
     /** Above this many chunks, the dispatcher sends range messages of this many chunks each, and workers cut them. */
     private final int chunksPerRange;
 
-    /** Chunks a range message stands for: 100 ranges of 100 chunks make a million requests of 100. */
-    public static final int CHUNKS_PER_RANGE = 100;
+    /** Chunks a range message stands for (see {@link ChunkMessages#CHUNKS_PER_RANGE}). */
+    public static final int CHUNKS_PER_RANGE = ChunkMessages.CHUNKS_PER_RANGE;
 
     /**
      * {@code workers}: how many chunks the fleet runs at once, which the API's caps are shared among

@@ -18,14 +18,19 @@ final class DistinctIds {
     private static final int BLOCK = 1 << 20;
 
     private final List<long[]> blocks = new ArrayList<>();
+    private final java.util.function.ToLongFunction<String> hash;
     private int filled = BLOCK;
+
+    DistinctIds(java.util.function.ToLongFunction<String> hash) {
+        this.hash = hash;
+    }
 
     void add(String id) {
         if (filled == BLOCK) {
             blocks.add(new long[BLOCK]);
             filled = 0;
         }
-        blocks.getLast()[filled++] = hash(id);
+        blocks.getLast()[filled++] = hash.applyAsLong(id);
     }
 
     /** The hashes seen more than once, sorted; the blocks are freed. */

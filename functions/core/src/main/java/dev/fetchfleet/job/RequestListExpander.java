@@ -19,13 +19,20 @@ import java.util.function.Consumer;
 public final class RequestListExpander {
 
     private final TextFiles files;
+    private final java.util.function.ToLongFunction<String> idHash;
 
     /** The longest line a requestsFrom file may hold (a request's body included). */
     static final int MAX_LINE_CHARS = 256 * 1024;
 
     /** {@code mapper} is unused since lines are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public RequestListExpander(ObjectMapper mapper, TextFiles files) {
+        this(files, DistinctIds::hash);
+    }
+
+    /** {@code idHash}: the duplicate check's hash of an id (tests make every id collide). */
+    RequestListExpander(TextFiles files, java.util.function.ToLongFunction<String> idHash) {
         this.files = files;
+        this.idHash = idHash;
     }
 
     /**
@@ -66,7 +73,7 @@ public final class RequestListExpander {
         List<RequestSpec> sample = new ArrayList<>();
         Map<String, RequestList.HostCount> hosts = new LinkedHashMap<>();
         int[] lanes = {Integer.MAX_VALUE};
-        DistinctIds ids = job.requests() instanceof RequestSource.Inline ? null : new DistinctIds();
+        DistinctIds ids = job.requests() instanceof RequestSource.Inline ? null : new DistinctIds(idHash);
         List<RequestList.Mark> marks = new ArrayList<>();
         long[] count = {0};
         walk(job, RequestRange.all(RequestList.MAX_REQUESTS + 1L), problems, new Visitor() {
@@ -112,7 +119,7 @@ public final class RequestListExpander {
     private void checkSuspects(Job job, long[] suspects, List<Problem> problems) {
         Map<String, String> firstPath = new java.util.HashMap<>();
         walk(job, RequestRange.all(RequestList.MAX_REQUESTS + 1L), problems, (request, index, path) -> {
-            if (java.util.Arrays.binarySearch(suspects, DistinctIds.hash(request.id())) < 0 || problems.size() > 50) {
+            if (java.util.Arrays.binarySearch(suspects, idHash.applyAsLong(request.id())) < 0 || problems.size() > 50) {
                 return;
             }
             String earlier = firstPath.putIfAbsent(request.id(), path);
@@ -184,7 +191,11 @@ public final class RequestListExpander {
                 RequestSpec request = line(text, path, found, allowLinkLocal, paginate);
                 found.forEach(problem -> problems.add(withoutContent(problem, path)));
                 if (request != null && index >= range.from()) {
-                    visitor.accept(request, index, path);
+                    try {
+                        visitor.accept(request, index, path);
+                    } catch (RuntimeException e) {
+                        throw new VisitorFailed(e);
+                    }
                 }
                 index++;
                 if (problems.size() > 50) {
@@ -198,6 +209,8 @@ public final class RequestListExpander {
             }
         } catch (IOException e) {
             throw JobValidationException.of("$.requestsFrom", '"' + location + '"', "cannot be read: " + LocalTextFiles.reason(e));
+        } catch (VisitorFailed e) {
+            throw e.getCause(); // not the file's fault: a failed send, say
         } catch (JobValidationException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -205,6 +218,18 @@ public final class RequestListExpander {
         }
         if (index == 0 && problems.isEmpty()) {
             problems.add(new Problem("$.requestsFrom", '"' + location + '"', "holds no requests; a job needs at least one"));
+        }
+    }
+
+    /** What the reader of a file's requests threw, told apart from a failure to read the file. */
+    private static final class VisitorFailed extends RuntimeException {
+        VisitorFailed(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
         }
     }
 

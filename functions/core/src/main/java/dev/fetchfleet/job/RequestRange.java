@@ -13,6 +13,11 @@ public record RequestRange(long from, long to, long startIndex, long startLine, 
         }
     }
 
+    /** Requests {@code from} to {@code to} of a list indexed directly (a template, an inline list). */
+    public static RequestRange indexed(long from, long to) {
+        return new RequestRange(from, to, 0, 1, 0);
+    }
+
     /** The whole list of {@code count} requests. */
     public static RequestRange all(long count) {
         return new RequestRange(0, count, 0, 1, 0);

@@ -30,6 +30,13 @@ public final class RunPlanner {
     static final int DISTRIBUTED_MAP_CHILD_MEMORY_MB = 128;
     static final int DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM = 4;
 
+    /** The checking pass over a requestsFrom object (S3, JSON per line, ids hashed); a template reads faster. Measured. */
+    static final double SCAN_REQUESTS_PER_SECOND = 200_000;
+    /** Requests read again and encoded into chunk messages, on one thread. Measured. */
+    static final double CUT_REQUESTS_PER_SECOND = 200_000;
+    /** Messages one thread sends to SQS in batches of ten. Measured. */
+    static final double SEND_MESSAGES_PER_SECOND = 1_000;
+
     private final Prices prices;
 
     public RunPlanner(Prices prices) {
@@ -109,7 +116,26 @@ public final class RunPlanner {
                         + DISTRIBUTED_MAP_CONCURRENCY + ", " + DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM + " standard transitions per item"));
 
         return new RunEstimate(n, chunks, latency.toMillis(), workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests,
-                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf());
+                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf(),
+                round(dispatchSeconds(n, chunks, workerConcurrency)));
+    }
+
+    /**
+     * How long the dispatcher and the workers take to queue every chunk, from the rates {@code bench dispatch}
+     * measured (README, Benchmarks): the dispatcher reads the whole list once (its checking pass), then sends the
+     * chunk messages itself, or for more than {@link ChunkMessages#CHUNKS_PER_RANGE} chunks one range message per
+     * that many, which the workers cut into chunk messages side by side. Chunks start as soon as the first are
+     * queued, so this overlaps the fetching and is not added to the run's wall time.
+     */
+    static double dispatchSeconds(long requests, long chunks, int workers) {
+        double read = requests / SCAN_REQUESTS_PER_SECOND;
+        if (chunks <= ChunkMessages.CHUNKS_PER_RANGE) {
+            return read + requests / CUT_REQUESTS_PER_SECOND + chunks / SEND_MESSAGES_PER_SECOND;
+        }
+        long ranges = (chunks + ChunkMessages.CHUNKS_PER_RANGE - 1) / ChunkMessages.CHUNKS_PER_RANGE;
+        long cutters = Math.max(1, Math.min(workers, ranges));
+        return read + ranges / SEND_MESSAGES_PER_SECOND
+                + (requests / CUT_REQUESTS_PER_SECOND + chunks / SEND_MESSAGES_PER_SECOND) / cutters;
     }
 
     /** One chunk on one worker: its slowest host under that worker's share of the host's caps and its in-flight cap. */

@@ -61,6 +61,11 @@ final class PlanCommand implements Callable<Integer> {
         }
         err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
                 estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+        err.printf("dispatch: about %s to queue every chunk (%s)%n", human(estimate.dispatchSeconds()),
+                estimate.chunks() > dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE
+                        ? String.format(java.util.Locale.ROOT, "one reading of the list, %,d range messages that the workers cut into chunk messages",
+                        (estimate.chunks() + dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE - 1) / dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE)
+                        : "one reading of the list, then the chunk messages");
         err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
                 estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
                 estimate.lambdaGbSeconds());
