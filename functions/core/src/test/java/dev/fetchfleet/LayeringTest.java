@@ -71,8 +71,11 @@ class LayeringTest {
 
     @Test
     void nothingReadsTheJobBackOutOfTheManifest() {
-        // Completion and status work from the manifest's typed fields; the embedded job is for people to read.
-        noClasses().should().callMethod(dev.fetchfleet.run.Manifest.class, "job").check(CORE);
+        // Completion and status work from the manifest's typed fields; the job (embedded in manifests of
+        // format 1, in _job.json since) is for people to read, and RunFiles.job is where they find it.
+        noClasses().that().doNotHaveFullyQualifiedName(dev.fetchfleet.run.RunFiles.class.getName())
+                .should().callMethod(dev.fetchfleet.run.Manifest.class, "job").check(CORE);
+        noClasses().should().callMethod(dev.fetchfleet.run.RunFiles.class, "job", dev.fetchfleet.run.Manifest.class).check(CORE);
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.fetchfleet.aws;
 
 import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.dispatch.RangeExpander;
+import dev.fetchfleet.job.RequestListExpander;
+import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.fetch.Destinations;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
@@ -63,6 +67,22 @@ public final class FleetEnvironment {
         S3Client s3 = s3();
         return ChunkWorker.create(Json.newMapper(), BronzeStores.open(required(BRONZE_ROOT), () -> s3),
                 Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, destinations(), clock);
+    }
+
+    /**
+     * Range messages (fan-out dispatch) cut into chunks sent to CHUNK_QUEUE_URL, {@code requestsFrom} read as the
+     * dispatcher reads it (S3 only); null when CHUNK_QUEUE_URL is not set (the worker then takes chunks only).
+     */
+    public RangeExpander ranges() {
+        String url = env.get(CHUNK_QUEUE_URL);
+        if (isBlank(url)) {
+            return null;
+        }
+        S3Client s3 = s3();
+        var mapper = Json.newMapper();
+        BronzeStore store = BronzeStores.open(required(BRONZE_ROOT), () -> s3);
+        return new RangeExpander(mapper, store, new RequestListExpander(mapper, requestsFromFiles(s3)),
+                new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES), new SqsBatchSender(sqs(), url));
     }
 
     /**

@@ -3,10 +3,8 @@ package dev.fetchfleet.aws;
 import dev.fetchfleet.job.LocalTextFiles;
 import dev.fetchfleet.job.TextFiles;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -39,11 +37,22 @@ public final class S3TextFiles implements TextFiles {
 
     @Override
     public Reader open(String location) throws IOException {
+        return open(location, 0);
+    }
+
+    /** From byte {@code offset} on: for S3 a ranged GET, so a slice of a large object is read without what precedes it. */
+    @Override
+    public Reader open(String location, long offset) throws IOException {
         if (location.startsWith("s3://")) {
             URI uri = URI.create(location);
             String key = uri.getPath().replaceFirst("^/", "");
-            return new InputStreamReader(s3.get().getObject(b -> b.bucket(uri.getHost()).key(key)), StandardCharsets.UTF_8);
+            return LocalTextFiles.strictUtf8(s3.get().getObject(b -> {
+                b.bucket(uri.getHost()).key(key);
+                if (offset > 0) {
+                    b.range("bytes=" + offset + "-");
+                }
+            }));
         }
-        return local.open(location);
+        return local.open(location, offset);
     }
 }

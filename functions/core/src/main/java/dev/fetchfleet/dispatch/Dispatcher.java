@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.run.DispatchProgress;
 import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.RunFiles;
@@ -15,11 +16,10 @@ import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.JobValidationException;
 import dev.fetchfleet.job.RequestListExpander;
-import dev.fetchfleet.job.RequestSpec;
+import dev.fetchfleet.job.RequestList;
+import dev.fetchfleet.job.RequestRange;
 import dev.fetchfleet.job.TextFiles;
-import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
-import dev.fetchfleet.plan.ChunkPlanner;
 import dev.fetchfleet.plan.FleetLayout;
 import dev.fetchfleet.plan.Prices;
 import dev.fetchfleet.plan.RunEstimate;
@@ -32,7 +32,10 @@ import java.time.format.DateTimeFormatter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.state.SourceState;
 import dev.fetchfleet.state.StateStore;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.function.IntPredicate;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.HexFormat;
@@ -62,6 +65,12 @@ public final class Dispatcher {
     private final RunFiles files;
     private final RunCompletion completion;
     private final JobOverrides overrides;
+    private final ChunkStream chunkStream;
+    /** Above this many chunks, the dispatcher sends range messages of this many chunks each, and workers cut them. */
+    private final int chunksPerRange;
+
+    /** Chunks a range message stands for (see {@link ChunkMessages#CHUNKS_PER_RANGE}). */
+    public static final int CHUNKS_PER_RANGE = ChunkMessages.CHUNKS_PER_RANGE;
 
     /**
      * {@code workers}: how many chunks the fleet runs at once, which the API's caps are shared among
@@ -69,12 +78,20 @@ public final class Dispatcher {
      */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
                       ChunkQueue sender, Clock clock, int workers) {
-        this(parser, expander, bronze, messages, sender, clock, workers, JobOverrides.NONE);
+        this(parser, expander, bronze, messages, sender, clock, workers, CHUNKS_PER_RANGE);
+    }
+
+    /** {@code chunksPerRange}: above this many chunks, ranges of this many are sent for workers to expand. */
+    public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
+                      ChunkQueue sender, Clock clock, int workers, int chunksPerRange) {
+        this(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, JobOverrides.NONE);
     }
 
     private Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
-                       ChunkQueue sender, Clock clock, int workers, JobOverrides overrides) {
+                       ChunkQueue sender, Clock clock, int workers, int chunksPerRange, JobOverrides overrides) {
         this.overrides = overrides;
+        this.chunkStream = new ChunkStream(expander, messages, sender);
+        this.chunksPerRange = Math.max(1, chunksPerRange);
         this.parser = parser;
         this.expander = expander;
         this.bronze = bronze;
@@ -113,7 +130,7 @@ public final class Dispatcher {
 
     /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
     public Dispatcher overriding(JobOverrides overrides) {
-        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, overrides);
+        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides);
     }
 
     /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
@@ -143,7 +160,7 @@ public final class Dispatcher {
     }
 
     private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state) {
-        List<RequestSpec> requests = expander.expand(job);
+        RequestList requests = expander.scan(job);
         if (job.runId() != null) {
             Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
             if (earlier.isPresent()) {
@@ -154,48 +171,126 @@ public final class Dispatcher {
         String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
         RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
         FleetLayout layout = layout(job, requests);
-        List<Chunk> chunks = ChunkPlanner.plan(run, requests, layout, job.fetch());
 
-        files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
-                chunks.size(), layout.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()),
-                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()).withIncremental(job.incremental()));
-        sender.sendAll(chunks.stream().map(messages::encode).toList());
-        return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), chunks.size(), 0,
+        files.writeJob(run, Secrets.redacted(written, job.fetch().redactHeaders()));
+        if (layout.chunks() > chunksPerRange) {
+            // Range messages are cut from this copy, unredacted as chunk messages are, outside the data partitions.
+            bronze.store().put(ChunkRange.jobKey(run), bytes(job.raw()));
+        }
+        files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
+                layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
+                layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental()));
+        int sent = send(job, run, requests, layout, c -> true);
+        return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
     }
 
     /**
-     * The same run id again: a resumed local run, or Lambda retrying an asynchronous invocation. The
-     * manifest and partition stay those of the first dispatch, and so does its layout (chunk size and
-     * lanes), whatever the fleet's size now; only chunks without a part are sent, so a finished chunk is
-     * never fetched again, and a run whose parts all exist is only completed.
+     * The same run id again: a resumed local run, Lambda retrying an asynchronous invocation, or a dispatcher
+     * that died midway. The manifest and partition stay those of the first dispatch, and so does its layout
+     * (chunk size and lanes), whatever the fleet's size now; only chunks without a part are sent, so a finished
+     * chunk is never fetched again, and a run whose parts all exist is only completed. A chunk that was sent
+     * but has no part yet is sent again: two messages, one part (its key depends only on run and chunk).
      */
-    private DispatchResult resume(Job job, List<RequestSpec> requests, RunRef run) {
+    private DispatchResult resume(Job job, RequestList requests, RunRef run) {
         Manifest manifest = files.readManifest(run).orElseThrow(() ->
                 new IllegalStateException("run " + run.runId() + " is indexed but has no manifest at " + bronze.store().locate(run.manifestKey())));
         FleetLayout layout = manifest.lanes() == null ? layout(job, requests)
                 : new FleetLayout(manifest.chunkSize(), manifest.chunks(), manifest.lanes());
-        List<Chunk> chunks = ChunkPlanner.plan(run, requests, layout, job.fetch());
-        if (manifest.requests() != requests.size() || manifest.chunks() != chunks.size()) {
+        int chunks = (int) ((requests.count() + (long) layout.chunkSize() - 1) / layout.chunkSize());
+        if (manifest.requests() != requests.count() || manifest.chunks() != chunks) {
             throw JobValidationException.of("$.runId", '"' + run.runId() + '"', "names an earlier run of "
                     + manifest.requests() + " requests in " + manifest.chunks() + " chunks, but this job has "
-                    + requests.size() + " in " + chunks.size() + "; resume it with the same job, or use a new run id");
+                    + requests.count() + " in " + chunks + "; resume it with the same job, or use a new run id");
         }
+        BitSet done = new BitSet(chunks);
         Set<String> written = new HashSet<>(bronze.partKeys(run));
-        List<Chunk> missing = chunks.stream().filter(c -> !written.contains(run.partKey(c.index()))).toList();
-        if (missing.isEmpty()) {
+        for (int c = 0; c < chunks; c++) {
+            if (written.contains(run.partKey(c))) {
+                done.set(c);
+            }
+        }
+        int missing = chunks - done.cardinality();
+        if (missing == 0) {
             completion.completeIfDone(run);
         } else {
-            sender.sendAll(missing.stream().map(messages::encode).toList());
+            if (layout.chunks() > chunksPerRange && !bronze.store().exists(ChunkRange.jobKey(run))) {
+                bronze.store().put(ChunkRange.jobKey(run), bytes(job.raw()));
+            }
+            send(job, run, requests, layout, c -> !done.get(c));
         }
-        return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), missing.size(),
-                chunks.size() - missing.size(), bronze.store().locate(run.prefix()),
-                FleetCaps.notes(job, requests, layout, workers));
+        return new DispatchResult(run, requests.count(), chunks, layout.lanes(), missing, chunks - missing,
+                bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
     }
 
-    private FleetLayout layout(Job job, List<RequestSpec> requests) {
+    /**
+     * Sends the wanted chunks: itself, as it reads the list, when the run has at most {@code chunksPerRange}
+     * chunks; else one range message per {@code chunksPerRange} chunks, which workers expand in parallel
+     * ({@link RangeExpander}). Returns how many chunks were sent or handed to ranges.
+     */
+    private int send(Job job, RunRef run, RequestList requests, FleetLayout layout, IntPredicate wanted) {
+        DispatchProgress.Writer progress = new DispatchProgress.Writer(bronze.store(), mapper, clock, run, layout.chunks());
+        if (layout.chunks() <= chunksPerRange) {
+            int sent = chunkStream.send(job, run, layout, requests.range(0, requests.count()), 0, wanted, progress::chunksSent);
+            progress.finished(sent, 0);
+            return sent;
+        }
+        int ranges = 0;
+        int chunks = 0;
+        List<String> batch = new ArrayList<>();
+        for (int first = 0, index = 0; first < layout.chunks(); first += chunksPerRange, index++) {
+            int end = Math.min(layout.chunks(), first + chunksPerRange);
+            List<Integer> only = new ArrayList<>();
+            for (int c = first; c < end; c++) {
+                if (wanted.test(c)) {
+                    only.add(c);
+                }
+            }
+            if (only.isEmpty()) {
+                continue;
+            }
+            RequestRange slice = requests.range((long) first * layout.chunkSize(), (long) end * layout.chunkSize());
+            batch.add(ranges().encode(new ChunkRange(run, index, ChunkRange.jobKey(run), layout, first, end, slice,
+                    only.size() == end - first ? null : only)));
+            ranges++;
+            chunks += only.size();
+            if (batch.size() == ChunkStream.BATCH) {
+                sender.sendAll(List.copyOf(batch));
+                batch.clear();
+                progress.rangesSent(ranges, chunks);
+            }
+        }
+        if (!batch.isEmpty()) {
+            sender.sendAll(batch);
+        }
+        progress.finished(chunks, ranges);
+        return chunks;
+    }
+
+    private RangeExpander ranges() {
+        return new RangeExpander(mapper, bronze.store(), expander, messages, sender);
+    }
+
+    private FleetLayout layout(Job job, RequestList requests) {
         return FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
+    }
+
+    private byte[] bytes(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The job's hash, as the run expanded it: a resumed run can be told whether it was given the same job. */
+    private String sha256(JsonNode job) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes(job)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**
@@ -210,7 +305,7 @@ public final class Dispatcher {
     }
 
     /** The planner's prediction for the manifest, from the job's plan hints and the fleet's size. */
-    private RunEstimate estimate(Job job, List<RequestSpec> requests, FleetLayout layout) {
+    private RunEstimate estimate(Job job, RequestList requests, FleetLayout layout) {
         return new RunPlanner(prices).estimate(requests, layout, job.fetch(), Duration.ofMillis(job.plan().latencyMillis()),
                 WORKER_MEMORY_MB, job.plan().pagesPerRequest());
     }

@@ -2,6 +2,7 @@ package dev.fetchfleet.dispatch;
 
 import dev.fetchfleet.job.FetchConfig;
 import dev.fetchfleet.job.Job;
+import dev.fetchfleet.job.RequestList;
 import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.FleetLayout;
 import java.net.URI;
@@ -27,6 +28,21 @@ public final class FleetCaps {
             hosts.putIfAbsent(request.host(), request.url());
             counts.merge(request.host(), 1, Integer::sum);
         }
+        return notes(job, hosts, counts, layout, workers);
+    }
+
+    /** The same from one reading of the list (its first {@link RequestList#MAX_HOSTS} hosts). */
+    public static List<String> notes(Job job, RequestList list, FleetLayout layout, int workers) {
+        Map<String, URI> hosts = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        list.hosts().forEach((host, count) -> {
+            hosts.put(host, count.url());
+            counts.put(host, count.requests());
+        });
+        return notes(job, hosts, counts, layout, workers);
+    }
+
+    private static List<String> notes(Job job, Map<String, URI> hosts, Map<String, Integer> counts, FleetLayout layout, int workers) {
         FetchConfig fetch = job.fetch();
         double latency = job.plan().latencyMillis() / 1000.0;
         double pages = job.plan().pagesPerRequest();

@@ -31,7 +31,7 @@ public final class JobParser {
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
     public static final int MAX_IN_FLIGHT = 900;
-    static final long MAX_TEMPLATE_REQUESTS = 1_000_000;
+    static final long MAX_TEMPLATE_REQUESTS = RequestList.MAX_REQUESTS;
 
     /** {@code mapper} is unused since documents are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public JobParser(ObjectMapper mapper) {
@@ -300,9 +300,7 @@ public final class JobParser {
         } else if ((long) to - from > MAX_TEMPLATE_REQUESTS * (long) step) {
             problems.add(new Problem(path, Fields.shown(node), "spans more than " + MAX_TEMPLATE_REQUESTS + " values"));
         } else {
-            for (long v = from; v <= to; v += step) {
-                values.add(Long.toString(v));
-            }
+            return new NumberRange(from, to, step);
         }
         return values;
     }

@@ -29,7 +29,19 @@ public final class LocalTextFiles implements TextFiles {
 
     @Override
     public Reader open(String location) throws IOException {
-        return new InputStreamReader(openRegularFile(Path.of(location)), StandardCharsets.UTF_8.newDecoder()
+        return open(location, 0);
+    }
+
+    @Override
+    public Reader open(String location, long offset) throws IOException {
+        InputStream in = openRegularFile(Path.of(location));
+        in.skipNBytes(offset);
+        return strictUtf8(in);
+    }
+
+    /** UTF-8 that fails on a malformed byte rather than replacing it: byte offsets of lines are counted from the text. */
+    public static Reader strictUtf8(InputStream in) {
+        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 

@@ -20,6 +20,12 @@ public final class ChunkMessages {
     /** SQS's message size limit (256 KiB), less room for attributes. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 250 * 1024;
 
+    /**
+     * Above this many chunks a run is dispatched as range messages of this many chunks each, which workers
+     * cut into chunk messages: 100 ranges of 100 chunks for a million requests of 100.
+     */
+    public static final int CHUNKS_PER_RANGE = 100;
+
     private final ObjectMapper mapper;
     private final BronzeStore store;
     private final int maxMessageBytes;

@@ -1,11 +1,10 @@
 package dev.fetchfleet.plan;
 
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestList;
 import dev.fetchfleet.job.RequestSpec;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * How a run's requests are laid out over the fleet so that it never passes the API's limits and still
@@ -48,22 +47,28 @@ public record FleetLayout(int chunkSize, int chunks, int lanes) {
      */
     public static FleetLayout plan(List<RequestSpec> requests, int maxChunkSize, FetchConfig fetch, int workers,
                                    Duration latency, double pagesPerRequest) {
-        int n = requests.size();
-        if (n == 0) {
-            return new FleetLayout(maxChunkSize, 0, 1);
-        }
-        Set<String> hosts = new HashSet<>();
         int maxLanes = Integer.MAX_VALUE;
         for (RequestSpec request : requests) {
-            if (hosts.add(request.host())) {
-                maxLanes = Math.min(maxLanes, fetch.capsFor(request.url().getHost(), request.url().getPort()).maxLanes());
-            }
-            if (request.paginate() != null) {
-                // A chain may follow its next links to the hosts it allows: their caps bound the lanes too.
-                for (String allowed : request.paginate().allowHosts()) {
-                    maxLanes = Math.min(maxLanes, fetch.capsFor(allowed, -1).maxLanes());
-                }
-            }
+            maxLanes = Math.min(maxLanes, RequestList.lanesAllowed(request, fetch));
+        }
+        return plan(requests.size(), requests.subList(0, Math.min(requests.size(), maxChunkSize)), maxLanes,
+                maxChunkSize, fetch, workers, latency, pagesPerRequest);
+    }
+
+    /** The same layout from one reading of the list ({@link RequestList}), without the list itself. */
+    public static FleetLayout plan(RequestList list, int maxChunkSize, FetchConfig fetch, int workers,
+                                   Duration latency, double pagesPerRequest) {
+        return plan(list.count(), list.sample(), list.maxLanes(), maxChunkSize, fetch, workers, latency, pagesPerRequest);
+    }
+
+    /**
+     * @param first    the list's first requests, at least {@code min(n, maxChunkSize)}: a chunk is modelled on them
+     * @param maxLanes the fewest lanes any cap the list meets allows ({@link RequestList#lanesAllowed})
+     */
+    private static FleetLayout plan(int n, List<RequestSpec> first, int maxLanes, int maxChunkSize, FetchConfig fetch,
+                                    int workers, Duration latency, double pagesPerRequest) {
+        if (n == 0) {
+            return new FleetLayout(maxChunkSize, 0, 1);
         }
         if (workers <= 0) {
             // Unknown fleet: every chunk may run at once, so the chunks are the lanes, at most the caps allow.
@@ -82,7 +87,7 @@ public record FleetLayout(int chunkSize, int chunks, int lanes) {
             }
             long waves = (chunks + lanes - 1) / lanes;
             // The planner's own model of a chunk, on the first chunk of this size (lists mix hosts evenly enough).
-            double seconds = waves * (RunPlanner.chunkSeconds(requests.subList(0, size), fetch.sharedBy(lanes),
+            double seconds = waves * (RunPlanner.chunkSeconds(first.subList(0, size), fetch.sharedBy(lanes),
                     latencySeconds, pagesPerRequest) + RunPlanner.CHUNK_OVERHEAD_SECONDS);
             // Sizes are tried largest first, and a smaller one must be clearly faster.
             if (best == null || seconds < bestSeconds - Math.max(bestSeconds * SMALLER_CHUNKS_MUST_SAVE, SMALLER_CHUNKS_MUST_SAVE_SECONDS)) {

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"requests", "chunks", "assumed_latency_ms", "worker_concurrency", "worker_memory_mb", "sqs_messages",
         "sqs_requests", "s3_puts", "s3_gets", "expected_wall_seconds", "lambda_gb_seconds", "lambda_requests", "cost_usd",
-        "alternatives", "prices_as_of"})
+        "alternatives", "prices_as_of", "dispatch_seconds"})
 public record RunEstimate(
         @JsonProperty("requests") long requests,
         @JsonProperty("chunks") long chunks,
@@ -27,7 +27,17 @@ public record RunEstimate(
         @JsonProperty("lambda_requests") long lambdaRequests,
         @JsonProperty("cost_usd") double costUsd,
         @JsonProperty("alternatives") Map<String, Alternative> alternatives,
-        @JsonProperty("prices_as_of") String pricesAsOf) {
+        @JsonProperty("prices_as_of") String pricesAsOf,
+        /** How long queueing every chunk takes: reading the list, then chunk or range messages (null before it was estimated). */
+        @JsonProperty("dispatch_seconds") Double dispatchSeconds) {
+
+    public RunEstimate(long requests, long chunks, long assumedLatencyMs, int workerConcurrency, int workerMemoryMb,
+                       long sqsMessages, long sqsRequests, long s3Puts, long s3Gets, double expectedWallSeconds,
+                       double lambdaGbSeconds, long lambdaRequests, double costUsd, Map<String, Alternative> alternatives,
+                       String pricesAsOf) {
+        this(requests, chunks, assumedLatencyMs, workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests, s3Puts, s3Gets,
+                expectedWallSeconds, lambdaGbSeconds, lambdaRequests, costUsd, alternatives, pricesAsOf, null);
+    }
 
     /** The same job done another way: its wall time and cost, and what the figure assumes. */
     public record Alternative(@JsonProperty("wall_seconds") double wallSeconds, @JsonProperty("cost_usd") double costUsd,

@@ -1,6 +1,7 @@
 package dev.fetchfleet.plan;
 
 import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestList;
 import dev.fetchfleet.job.RequestSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +30,13 @@ public final class RunPlanner {
     static final int DISTRIBUTED_MAP_CHILD_MEMORY_MB = 128;
     static final int DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM = 4;
 
+    /** The checking pass over a requestsFrom object (S3, JSON per line, ids hashed); a template reads faster. Measured. */
+    static final double SCAN_REQUESTS_PER_SECOND = 200_000;
+    /** Requests read again and encoded into chunk messages, on one thread. Measured. */
+    static final double CUT_REQUESTS_PER_SECOND = 200_000;
+    /** Messages one thread sends to SQS in batches of ten. Measured. */
+    static final double SEND_MESSAGES_PER_SECOND = 1_000;
+
     private final Prices prices;
 
     public RunPlanner(Prices prices) {
@@ -52,6 +60,27 @@ public final class RunPlanner {
             List<RequestSpec> chunk = requests.subList(c * chunkSize, (int) Math.min(n, (long) (c + 1) * chunkSize));
             slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, share, latencySeconds, pagesPerRequest));
         }
+        return estimate(n, slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+    }
+
+    /**
+     * The same from one reading of the list: every chunk is modelled on the first ({@link FleetLayout} does the
+     * same), unless the reading kept the whole list.
+     */
+    public RunEstimate estimate(RequestList list, FleetLayout layout, FetchConfig fetch, Duration latency,
+                                int workerMemoryMb, double pagesPerRequest) {
+        if (list.sampleIsAll()) {
+            return estimate(list.sample(), layout, fetch, latency, workerMemoryMb, pagesPerRequest);
+        }
+        double slowestChunk = chunkSeconds(list.sample().subList(0, Math.min(list.sample().size(), layout.chunkSize())),
+                fetch.sharedBy(layout.lanes()), latency.toMillis() / 1000.0, pagesPerRequest);
+        return estimate(list.count(), slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+    }
+
+    private RunEstimate estimate(int n, double slowestChunk, FleetLayout layout, Duration latency, int workerMemoryMb,
+                                 double pagesPerRequest) {
+        long chunks = (n + layout.chunkSize() - 1L) / layout.chunkSize();
+        double latencySeconds = latency.toMillis() / 1000.0;
         int workerConcurrency = layout.lanes();
         long waves = (chunks + workerConcurrency - 1) / workerConcurrency;
         double wall = RUN_OVERHEAD_SECONDS + waves * (slowestChunk + CHUNK_OVERHEAD_SECONDS);
@@ -87,7 +116,26 @@ public final class RunPlanner {
                         + DISTRIBUTED_MAP_CONCURRENCY + ", " + DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM + " standard transitions per item"));
 
         return new RunEstimate(n, chunks, latency.toMillis(), workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests,
-                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf());
+                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf(),
+                round(dispatchSeconds(n, chunks, workerConcurrency)));
+    }
+
+    /**
+     * How long the dispatcher and the workers take to queue every chunk, from the rates {@code bench dispatch}
+     * measured (README, Benchmarks): the dispatcher reads the whole list once (its checking pass), then sends the
+     * chunk messages itself, or for more than {@link ChunkMessages#CHUNKS_PER_RANGE} chunks one range message per
+     * that many, which the workers cut into chunk messages side by side. Chunks start as soon as the first are
+     * queued, so this overlaps the fetching and is not added to the run's wall time.
+     */
+    static double dispatchSeconds(long requests, long chunks, int workers) {
+        double read = requests / SCAN_REQUESTS_PER_SECOND;
+        if (chunks <= ChunkMessages.CHUNKS_PER_RANGE) {
+            return read + requests / CUT_REQUESTS_PER_SECOND + chunks / SEND_MESSAGES_PER_SECOND;
+        }
+        long ranges = (chunks + ChunkMessages.CHUNKS_PER_RANGE - 1) / ChunkMessages.CHUNKS_PER_RANGE;
+        long cutters = Math.max(1, Math.min(workers, ranges));
+        return read + ranges / SEND_MESSAGES_PER_SECOND
+                + (requests / CUT_REQUESTS_PER_SECOND + chunks / SEND_MESSAGES_PER_SECOND) / cutters;
     }
 
     /** One chunk on one worker: its slowest host under that worker's share of the host's caps and its in-flight cap. */

@@ -1,5 +1,6 @@
 package dev.fetchfleet.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.bronze.RunRef;
@@ -8,7 +9,13 @@ import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.plan.RunEstimate;
 import java.time.Instant;
 
-/** {@code _manifest.json}: written by the dispatcher before any chunk is sent; the job with secrets redacted. */
+/**
+ * {@code _manifest.json}: written by the dispatcher before any chunk is sent; counts, layout and settings,
+ * and where the job itself is kept ({@code _job.json} beside it, secrets redacted) with its hash. Every
+ * chunk's completion check reads this, so it stays a few hundred bytes whatever the job's size; the job is
+ * read once, by the completion that writes {@code _SUCCESS}. Manifests of format 1 and before held the job
+ * in {@code job}; they still read.
+ */
 public record Manifest(
         @JsonProperty("run_id") String runId,
         @JsonProperty("source") String source,
@@ -17,7 +24,8 @@ public record Manifest(
         @JsonProperty("requests") int requests,
         @JsonProperty("chunks") int chunks,
         @JsonProperty("chunk_size") int chunkSize,
-        @JsonProperty("job") JsonNode job,
+        /** The job itself, in manifests of format 1 and before; null (absent) since format 2, see {@code jobKey}. */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job") JsonNode job,
         /** The planner's prediction at dispatch (null in manifests written before it existed). */
         @JsonProperty("estimate") RunEstimate estimate,
         /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
@@ -28,7 +36,11 @@ public record Manifest(
          * The job's incremental settings as the run uses them (overrides applied), what completion reads;
          * null for a job without them. A manifest written before this field existed gets it from its job.
          */
-        @JsonProperty("incremental") Incremental incremental) {
+        @JsonProperty("incremental") Incremental incremental,
+        /** The key, relative to the bronze root, of the job as written with secrets redacted (null before format 2). */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_key") String jobKey,
+        /** SHA-256 (hex) of the job document the run expanded, state values filled in: the same job gives the same hash. */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_sha256") String jobSha256) {
 
     public Manifest {
         if (incremental == null && job != null) {
@@ -37,19 +49,25 @@ public record Manifest(
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
+                    int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes,
+                    String jobKey, String jobSha256) {
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256);
+    }
+
+    public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null);
     }
 
     /** This manifest recording {@code incremental} (null: none) as the run's incremental settings. */
     public Manifest withIncremental(Incremental incremental) {
         return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental);
+                incremental, jobKey, jobSha256);
     }
 
     public RunRef run() {

@@ -1,6 +1,7 @@
 package dev.fetchfleet.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
@@ -27,6 +28,37 @@ public final class RunFiles {
     public void writeManifest(Manifest manifest) {
         store.put(manifest.run().manifestKey(), toJson(manifest, WireFormat.MANIFEST));
         new BronzeWriter(store, mapper).indexRun(manifest.run());
+    }
+
+    /** Where a run keeps its job, secrets redacted: beside the manifest, which names it. */
+    public static String jobKey(RunRef run) {
+        return run.prefix() + "_job.json";
+    }
+
+    /** The job as written (secrets redacted), before the manifest that names it. */
+    public void writeJob(RunRef run, JsonNode redactedJob) {
+        try {
+            store.put(jobKey(run), mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(redactedJob));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The run's job (secrets redacted): inside a manifest of format 1 and before, else in the object it names. */
+    public Optional<JsonNode> job(Manifest manifest) {
+        if (manifest.job() != null) {
+            return Optional.of(manifest.job());
+        }
+        if (manifest.jobKey() == null) {
+            return Optional.empty();
+        }
+        return store.get(manifest.jobKey()).map(bytes -> {
+            try {
+                return mapper.readTree(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the job at " + store.locate(manifest.jobKey()), e);
+            }
+        });
     }
 
     public Optional<Manifest> readManifest(RunRef run) {

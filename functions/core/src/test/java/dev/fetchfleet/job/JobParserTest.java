@@ -408,12 +408,12 @@ class JobParserTest {
                 {'source': 'posts', 'template': {'url': 'https://api.example.com/{a}/{b}/{c}/{d}',
                  'values': {'a': {'from': 0, 'to': 65535}, 'b': {'from': 0, 'to': 65535},
                             'c': {'from': 0, 'to': 65535}, 'd': {'from': 0, 'to': 65535}}}}""");
-        assertMentions(e, "$.template.values", "expands to more than 1000000 requests");
+        assertMentions(e, "$.template.values", "expands to more than 20000000 requests");
     }
 
     @Test
     void countsATemplateBeforeListingItsValues() {
-        assertEquals(1_000_001L, JobParser.expandedCount(Json.newMapper().valueToTree(Map.of(
+        assertEquals(RequestList.MAX_REQUESTS + 1L, JobParser.expandedCount(Json.newMapper().valueToTree(Map.of(
                 "a", Map.of("from", Integer.MIN_VALUE, "to", Integer.MAX_VALUE),
                 "b", Map.of("from", Integer.MIN_VALUE, "to", Integer.MAX_VALUE, "step", 1)))));
         assertEquals(6L, JobParser.expandedCount(Json.newMapper().valueToTree(Map.of(
@@ -425,7 +425,7 @@ class JobParserTest {
         JobValidationException e = rejected("""
                 {'source': 'posts', 'template': {'url': 'https://api.example.com/{a}',
                  'values': {'a': {'from': -2147483648, 'to': 2147483647}}}}""");
-        assertMentions(e, "$.template.values", "more than 1000000");
+        assertMentions(e, "$.template.values", "more than 20000000");
     }
 
     // --- two phases: the header picks the state values, then the whole job is read with them ------

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.WireFormat;
+import dev.fetchfleet.dispatch.RangeExpander;
+import dev.fetchfleet.run.DispatchProgress;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.plan.ChunkMessages;
@@ -105,7 +107,9 @@ class ContractFixturesTest {
     void everyDocumentThisCodeWritesCarriesItsVersionAndComesBackWhole() throws IOException {
         Map<String, JsonNode> written = writeCurrent();
         for (Map.Entry<String, JsonNode> document : written.entrySet()) {
-            assertEquals(1, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
+            // The manifest is at 2 since the job moved out of it; a range message is numbered after the chunk message.
+            int expected = document.getKey().equals("manifest") || document.getKey().equals("chunk-range") ? 2 : 1;
+            assertEquals(expected, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
         }
         assertEquals(1, written.get("checkpoint-entry").get("record").get(WireFormat.FIELD).asInt(), "the record inside an entry too");
 
@@ -115,7 +119,9 @@ class ContractFixturesTest {
         assertEquals(List.of(ContractSamples.record()), bronze.readPart(ContractSamples.RUN.partKey(0)));
         assertEquals(List.of(ContractSamples.checkpointEntry()), bronze.readLines(CHECKPOINT_KEY, CheckpointEntry.class));
         RunFiles files = new RunFiles(store, mapper);
-        assertEquals(ContractSamples.manifest(), files.manifest(ContractSamples.RUN));
+        assertEquals(ContractSamples.currentManifest(), files.manifest(ContractSamples.RUN));
+        assertEquals(ContractSamples.manifest().job(), files.job(files.manifest(ContractSamples.RUN)).orElseThrow(),
+                "the job, kept beside the manifest");
         assertEquals(mapper.treeToValue(written.get("success"), Success.class), files.readSuccess(ContractSamples.RUN).orElseThrow());
         assertEquals("run-1", new StateStore(store, mapper).read("posts").orElseThrow().lastSuccessRunId());
     }
@@ -155,7 +161,7 @@ class ContractFixturesTest {
         assertRefused(store.locate(part) + ": bronze record format 99 is newer than this reader reads (1)", () -> bronze.readPart(part));
         assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (1)",
                 () -> CheckpointLog.read(bronze, ContractSamples.RUN, 1));
-        assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this code reads (1)",
+        assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this code reads (2)",
                 () -> files.manifest(ContractSamples.RUN));
         assertRefused(store.locate(ContractSamples.RUN.successKey()) + ": _SUCCESS format 99 is newer than this reader reads (1)",
                 () -> files.readSuccess(ContractSamples.RUN));
@@ -227,8 +233,13 @@ class ContractFixturesTest {
         written.put("bronze-record", mapper.readTree(bronze.encodeLine(ContractSamples.record())));
         written.put("checkpoint-entry", mapper.readTree(bronze.encodeLine(ContractSamples.checkpointEntry())));
         store.put(CHECKPOINT_KEY, bronze.encodeLines(List.of(ContractSamples.checkpointEntry()), false));
-        new RunFiles(store, mapper).writeManifest(ContractSamples.manifest());
+        new RunFiles(store, mapper).writeJob(ContractSamples.RUN, ContractSamples.manifest().job());
+        new RunFiles(store, mapper).writeManifest(ContractSamples.currentManifest());
         written.put("manifest", mapper.readTree(store.get(ContractSamples.RUN.manifestKey()).orElseThrow()));
+        new DispatchProgress.Writer(store, mapper, Clock.fixed(Instant.parse("2026-11-30T01:00:01Z"), ZoneOffset.UTC),
+                ContractSamples.RUN, 1).finished(1, 0);
+        written.put("dispatch-progress", mapper.readTree(store.get(DispatchProgress.key(ContractSamples.RUN)).orElseThrow()));
+        written.put("chunk-range", mapper.readTree(new RangeExpander(mapper, store, null, null, null).encode(ContractSamples.range())));
         bronze.writePart(ContractSamples.RUN, 0, List.of(ContractSamples.record()));
         Clock clock = Clock.fixed(Instant.parse("2026-11-30T01:05:00.25Z"), ZoneOffset.UTC);
         assertTrue(new RunCompletion(store, mapper, clock).completeIfDone(ContractSamples.RUN).isPresent(), "the one-chunk run completes");

@@ -11,6 +11,10 @@ import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.RunEstimate;
 import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.RunFiles;
+import dev.fetchfleet.dispatch.ChunkRange;
+import dev.fetchfleet.job.RequestRange;
+import dev.fetchfleet.plan.FleetLayout;
 import dev.fetchfleet.run.Success;
 import dev.fetchfleet.state.SourceState;
 import java.io.IOException;
@@ -60,6 +64,19 @@ final class ContractSamples {
                         + "\"headers\": {\"X-Api-Key\": \"{{ssm:/posts/api-key}}\"}, \"paginate\": {\"type\": \"cursor\"}}], "
                         + "\"incremental\": {\"itemsPath\": \"items\", \"valuePath\": \"at\"}}"),
                 estimate, Map.of("since", "2026-11-29T00:00:00Z"), 2);
+    }
+
+    /** The manifest as this code writes it: the job beside it in {@code _job.json}, named and hashed. */
+    static Manifest currentManifest() {
+        Manifest old = manifest();
+        return new Manifest(old.runId(), old.source(), old.ingestDate(), old.startedAt(), old.requests(), old.chunks(),
+                old.chunkSize(), null, old.estimate(), old.state(), old.lanes(), RunFiles.jobKey(RUN),
+                "4f7c0c8b0d1f2e3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f70");
+    }
+
+    static ChunkRange range() {
+        return new ChunkRange(RUN, 3, ChunkRange.jobKey(RUN), new FleetLayout(100, 1000, 10), 300, 400,
+                new RequestRange(30_000, 40_000, 30_000, 30_004, 2_345_678), List.of(301, 377));
     }
 
     static Success success() {

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.aws.S3BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.dispatch.ChunkQueue;
 import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.dispatch.RangeExpander;
+import dev.fetchfleet.job.JobParser;
+import dev.fetchfleet.job.RequestListExpander;
+import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.aws.SqsBatchSender;
 import dev.fetchfleet.fetch.Fetcher;
@@ -54,7 +60,21 @@ final class Fleet {
         this.dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queueUrl),
                 DispatcherHandler.requestsFromFiles(s3), clock, 0));
         this.worker = new WorkerHandler(ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
-                WorkerMetrics.none(), clock);
+                WorkerMetrics.none(), clock, dev.fetchfleet.aws.DeadLetterQueue.none(), dev.fetchfleet.aws.ContinuationQueue.none(),
+                new RangeExpander(mapper, store, new RequestListExpander(mapper, DispatcherHandler.requestsFromFiles(s3)),
+                        new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES), new SqsBatchSender(sqs, queueUrl)));
+    }
+
+    /** A dispatcher sending to {@code queue}, which sends range messages of {@code chunksPerRange} chunks above that many. */
+    Dispatcher dispatcher(ChunkQueue queue, int chunksPerRange) {
+        return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, DispatcherHandler.requestsFromFiles(s3)),
+                new BronzeWriter(store, mapper), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                queue, Clock.systemUTC(), 0, chunksPerRange);
+    }
+
+    /** This fleet's chunk queue, as the deployed dispatcher sends to it. */
+    ChunkQueue queue() {
+        return new SqsBatchSender(sqs, queueUrl);
     }
 
     static Fleet onLocalServers() {

@@ -16,6 +16,9 @@ import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.PartTally;
 import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.dispatch.Dispatcher;
+import dev.fetchfleet.dispatch.RangeExpander;
+import dev.fetchfleet.job.RequestListExpander;
+import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.dispatcher.DispatcherHandler;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
@@ -137,7 +140,10 @@ public final class LocalFleet {
                     WorkerHandler handler = new WorkerHandler(
                             ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
-                            new ContinuationQueue(sqs.client(), queue));
+                            new ContinuationQueue(sqs.client(), queue),
+                            new RangeExpander(mapper, store, new RequestListExpander(mapper, files),
+                                    new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                                    new SqsBatchSender(sqs.client(), queue)));
                     pollers.submit(() -> poll(sqs.client(), queue, handler, stop, fetching));
                 }
                 beforeDispatch.run();

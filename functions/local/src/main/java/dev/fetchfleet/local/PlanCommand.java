@@ -48,7 +48,7 @@ final class PlanCommand implements Callable<Integer> {
         dev.fetchfleet.plan.RunEstimate estimate;
         try {
             dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
-            var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).expand(parsed);
+            var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).scan(parsed);
             Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
             double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
             // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
@@ -61,6 +61,11 @@ final class PlanCommand implements Callable<Integer> {
         }
         err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
                 estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+        err.printf("dispatch: about %s to queue every chunk (%s)%n", human(estimate.dispatchSeconds()),
+                estimate.chunks() > dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE
+                        ? String.format(java.util.Locale.ROOT, "one reading of the list, %,d range messages that the workers cut into chunk messages",
+                        (estimate.chunks() + dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE - 1) / dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE)
+                        : "one reading of the list, then the chunk messages");
         err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
                 estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
                 estimate.lambdaGbSeconds());

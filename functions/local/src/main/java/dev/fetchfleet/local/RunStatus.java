@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.run.DispatchProgress;
 import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.PartTally;
 import dev.fetchfleet.run.RunFiles;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /** Where a run stands, read from bronze alone: parts written of expected, requests by status, checkpoints. */
 @JsonPropertyOrder({"complete", "run_id", "source", "ingest_date", "location", "parts_written", "parts_expected",
         "requests_expected", "records", "status_counts", "checkpoints_pending", "dead_letters", "estimated_wall_seconds",
-        "actual_wall_seconds", "failed_requests", "state_move", "source_state"})
+        "actual_wall_seconds", "failed_requests", "state_move", "source_state", "dispatch", "ranges_expanded"})
 record RunStatus(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -36,7 +37,11 @@ record RunStatus(
         @JsonProperty("failed_requests") Long failedRequests,
         @JsonProperty("state_move") Success.StateMove stateMove,
         /** The source's incremental state now (values and last completed run). */
-        @JsonProperty("source_state") dev.fetchfleet.state.SourceState sourceState) {
+        @JsonProperty("source_state") dev.fetchfleet.state.SourceState sourceState,
+        /** How far the dispatcher got in sending the run's chunks or range messages (null for runs from before it was kept). */
+        @JsonProperty("dispatch") DispatchProgress dispatch,
+        /** Range messages the workers have cut into chunk messages so far. */
+        @JsonProperty("ranges_expanded") int rangesExpanded) {
 
     /** The run with this id; {@code source} may be null, then every source's index is searched. */
     static Optional<RunStatus> read(BronzeWriter bronze, BronzeStore store, String source, String runId, Integer deadLetters) {
@@ -56,7 +61,9 @@ record RunStatus(
                 store.locate(run.prefix()), tally.parts(), manifest.chunks(), manifest.requests(), tally.records(), tally.statusCounts(),
                 bronze.chunksWithCheckpoints(run).size(), deadLetters, estimated, actual,
                 success.map(Success::failedRequests).orElse(null), success.map(Success::state).orElse(null),
-                new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null)));
+                new dev.fetchfleet.state.StateStore(store, dev.fetchfleet.Json.newMapper()).read(run.source()).orElse(null),
+                DispatchProgress.read(store, dev.fetchfleet.Json.newMapper(), run).orElse(null),
+                store.list(dev.fetchfleet.dispatch.ChunkRange.sentPrefix(run)).size()));
     }
 
     private static Optional<RunRef> findAnySource(BronzeWriter bronze, BronzeStore store, String runId) {

@@ -58,6 +58,13 @@ final class StatusCommand implements Callable<Integer> {
                 s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
                 s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
                 s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+        if (s.dispatch() != null) {
+            var d = s.dispatch();
+            err.printf("dispatch %s: %,d of %,d chunks sent%s%n", d.finished() ? "finished" : "in progress (or stopped; dispatch the same run id again)",
+                    d.chunksSent(), d.chunks(), d.rangesSent() == 0 ? ""
+                            : String.format(java.util.Locale.ROOT, " in %,d range messages, %,d cut into chunks by workers so far",
+                            d.rangesSent(), s.rangesExpanded()));
+        }
         if (s.stateMove() != null) {
             err.printf("%d failed requests; source state %s%n", s.failedRequests(),
                     s.stateMove().advanced() ? "moved (" + s.stateMove().reason() + ")" : s.stateMove().reason());

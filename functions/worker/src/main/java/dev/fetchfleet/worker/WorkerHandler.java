@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.ContinuationQueue;
+import dev.fetchfleet.dispatch.RangeExpander;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.aws.FleetEnvironment;
 import dev.fetchfleet.fetch.MetadataGuardResolverProvider;
@@ -38,6 +41,9 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final Clock clock;
     private final DeadLetterQueue deadLetters;
     private final ContinuationQueue continuations;
+    /** Cuts range messages (fan-out dispatch) into chunk messages; null: this worker takes chunks only. */
+    private final RangeExpander ranges;
+    private final ObjectMapper mapper = Json.newMapper();
 
     /**
      * Lambda's constructor: bronze from BRONZE_ROOT, metrics to CloudWatch through EMF, chunks that
@@ -50,7 +56,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     private WorkerHandler(FleetEnvironment env) {
         this(worker(env), new PowertoolsWorkerMetrics(MetricsFactory.getMetricsInstance()), Clock.systemUTC(),
-                env.deadLetters(), env.continuations());
+                env.deadLetters(), env.continuations(), env.ranges());
     }
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock) {
@@ -63,6 +69,12 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock, DeadLetterQueue deadLetters,
                          ContinuationQueue continuations) {
+        this(worker, metrics, clock, deadLetters, continuations, null);
+    }
+
+    public WorkerHandler(ChunkWorker worker, WorkerMetrics metrics, Clock clock, DeadLetterQueue deadLetters,
+                         ContinuationQueue continuations, RangeExpander ranges) {
+        this.ranges = ranges;
         this.worker = worker;
         this.metrics = metrics;
         this.clock = clock;
@@ -106,6 +118,12 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         try {
             for (SQSEvent.SQSMessage message : event.getRecords()) {
                 try {
+                    if (ranges != null && RangeExpander.isRange(mapper, message.getBody())) {
+                        // A failure below is handled as a chunk's is: handed back, then parked with its error.
+                        int sent = ranges.expand(message.getBody());
+                        LOG.info("range expanded into chunk messages", entry("message_id", message.getMessageId()), entry("chunks_sent", sent));
+                        continue;
+                    }
                     ChunkResult result = worker.process(message.getBody(), invocationEnd);
                     metrics.chunkDone(result);
                     LOG.info("chunk written", entry("run_id", result.run().runId()), entry("chunk", result.chunk()),
