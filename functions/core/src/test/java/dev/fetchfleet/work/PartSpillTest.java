@@ -23,9 +23,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A chunk's records spilled to disk as they end, concurrently, and read back as one part in request order. */
+@Tag("unit")
 class PartSpillTest {
 
     private final ObjectMapper mapper = Json.newMapper();
