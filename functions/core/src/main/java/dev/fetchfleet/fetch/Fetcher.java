@@ -44,6 +44,10 @@ public final class Fetcher {
     private final Destinations destinations;
     /** Shared by every chunk the worker fetches: the bound is on the worker's memory, not a chunk's. */
     private final BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory());
+    /** This worker's OAuth2 tokens, one cache per auth block as written: kept across chunks, like a warm Lambda's connections. */
+    private final Map<dev.fetchfleet.job.Auth, OAuth2Tokens> tokens = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final ObjectMapper mapper;
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock) {
         this(http, mapper, clock, SecretReferences.NONE);
@@ -57,10 +61,17 @@ public final class Fetcher {
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock, SecretReferences.Store secrets,
                    Destinations destinations) {
         this.sender = new HttpSender(http);
+        this.http = http;
+        this.mapper = mapper;
         this.destinations = destinations;
         this.clock = clock;
         this.responses = new ResponseRecords(new BodyDecoder(mapper), clock);
         this.secrets = secrets;
+    }
+
+    /** How many OAuth2 token requests this worker has sent, over every auth block. */
+    public int tokenRequests() {
+        return tokens.values().stream().mapToInt(OAuth2Tokens::requests).sum();
     }
 
     /** One HTTP client per worker (see {@link HttpSender#newHttpClient(Duration)}). */
@@ -113,6 +124,8 @@ public final class Fetcher {
         // redelivered), rather than turning every request into a terminal error.
         Map<String, String> resolved = new java.util.HashMap<>();
         List<RequestSpec> sendable = requests.stream().map(r -> SecretReferences.resolve(r, secrets, resolved)).toList();
+        Credentials credentials = Credentials.resolve(config.auth(), secrets, resolved, config.auth() instanceof dev.fetchfleet.job.Auth.OAuth2
+                ? tokens.computeIfAbsent(config.auth(), a -> new OAuth2Tokens(http, mapper, clock, destinations)) : null);
         List<Future<Chain>> futures = new ArrayList<>(requests.size());
         List<HostLimiter> hostOf = new ArrayList<>(requests.size());
         // A thread is started only when one of a bounded number of slots frees up: a chunk of 1,000
@@ -133,7 +146,7 @@ public final class Fetcher {
                 }
                 futures.add(threads.submit(() -> {
                     try {
-                        return fetchChain(run, request, resumeAt.get(request.id()), config, retry, inFlight, host,
+                        return fetchChain(run, request, resumeAt.get(request.id()), config, credentials, retry, inFlight, host,
                                 startDeadline, progress);
                     } finally {
                         slots.release();
@@ -207,8 +220,8 @@ public final class Fetcher {
      * unexpected error, each of these last recorded as the error of the page it happened on, so the
      * pages before it stay. A chain with a cursor starts at the cursor's page.
      */
-    private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, RetryPolicy retry,
-                             Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
+    private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, Credentials credentials,
+                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
@@ -216,7 +229,7 @@ public final class Fetcher {
             try (BodyBudget.Share share = budget.share()) {
                 BronzeRecord record;
                 try {
-                    record = fetchOne(run, request, config, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, request, config, credentials, retry, inFlight, host, startDeadline, share);
                 } catch (RuntimeException e) {
                     record = responses.unsent(run, request, e);
                 }
@@ -227,7 +240,10 @@ public final class Fetcher {
                 return new Chain(List.of(progress.keepsBodies() ? record.withoutBody() : record), true);
             }
         }
-        Set<URI> seen = cursor == null ? new HashSet<>() : new HashSet<>(cursor.fetched());
+        Set<URI> seen = new HashSet<>();
+        if (cursor != null) {
+            cursor.fetched().forEach(recorded -> seen.add(credentials.chained(recorded)));
+        }
         List<BronzeRecord> pages = new ArrayList<>();
         int page = cursor == null ? 0 : cursor.page();
         URI first;
@@ -244,7 +260,7 @@ public final class Fetcher {
                 BronzeRecord record;
                 URI goOn = null;
                 try {
-                    record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, request.at(url), config, credentials, retry, inFlight, host, startDeadline, share);
                     if (record == null) {
                         return new Chain(pages, false);
                     }
@@ -285,9 +301,11 @@ public final class Fetcher {
      * or between retries. Handed back, it is tried again in the next invocation (a page of a chain as
      * well, so that a retry at the deadline does not end a long chain), never turned into an error.
      */
-    private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
+    private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, Credentials credentials, RetryPolicy retry,
                                   Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share)
             throws InterruptedException {
+        RequestSpec recorded = request.withUrl(credentials.recorded(request.url()));
+        boolean renewed = false;
         Instant firstStart = null;
         long startNanos = 0;
         String lastError = null;
@@ -299,6 +317,7 @@ public final class Fetcher {
                 return null; // the host asked for a pause that outlasts this invocation: hand it back
             }
             HttpResponse<LimitedBody> response = null;
+            Credentials.Signed signed = null;
             try {
                 try {
                     if (firstStart == null && clock.instant().isAfter(startDeadline)) {
@@ -312,9 +331,10 @@ public final class Fetcher {
                     // lookup, which the JVM's address cache then answers the same.
                     String refused = destinations.refusal(request.url(), config);
                     if (refused != null) {
-                        return responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt, refused);
+                        return responses.failed(run, recorded, firstStart, elapsedMillis(startNanos), attempt, refused);
                     }
-                    response = sender.send(request, config, share);
+                    signed = credentials.sign(request, config);
+                    response = sender.send(signed.wire(), config, share);
                     // Learned before this request gives up its place at the host, so that the next request
                     // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
                     host.heard(response.statusCode(), retry.retryable(response.statusCode()),
@@ -327,12 +347,20 @@ public final class Fetcher {
             } finally {
                 inFlight.release();
             }
+            if (response != null && response.statusCode() == 401 && credentials.renewsOn401() && !renewed) {
+                // Once per request, and not one of its attempts: the token ran out early, or was revoked.
+                renewed = true;
+                credentials.rejected(signed);
+                share.release();
+                attempt--;
+                continue;
+            }
             boolean retryable = response == null || retry.retryable(response.statusCode());
             if (!retryable || attempt >= retry.maxAttempts()) {
                 return response != null
-                        ? responses.answered(run, request, response, config, firstStart, elapsedMillis(startNanos), attempt,
+                        ? responses.answered(run, recorded, response, config, firstStart, elapsedMillis(startNanos), attempt,
                         retryable ? "gave up after " + attempt + " attempts" : null)
-                        : responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
+                        : responses.failed(run, recorded, firstStart, elapsedMillis(startNanos), attempt,
                         "no response after " + attempt + " attempts: " + lastError);
             }
             share.release(); // this answer is dropped for a retry: its body's share goes back

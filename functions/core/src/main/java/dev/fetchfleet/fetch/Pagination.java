@@ -131,6 +131,23 @@ final class Pagination {
         return '"' + shown + '"';
     }
 
+    /** The URL without query parameter {@code name}. */
+    static URI withoutParam(URI url, String name) {
+        String query = url.getRawQuery();
+        if (query == null || query.isEmpty()) {
+            return url;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            if (!URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8).equals(name)) {
+                kept.add(pair);
+            }
+        }
+        String base = url.toString();
+        String head = base.substring(0, base.indexOf('?'));
+        return URI.create(kept.isEmpty() ? head : head + "?" + String.join("&", kept));
+    }
+
     /** The URL with query parameter {@code name} set to {@code value} (replaced if present). */
     static URI withParam(URI url, String name, String value) {
         String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);

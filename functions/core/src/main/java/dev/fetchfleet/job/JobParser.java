@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
-            "paginate", "incremental");
+            "paginate", "incremental", "auth");
     private static final Set<String> INCREMENTAL_FIELDS = Set.of("name", "itemsPath", "valuePath", "initial", "fullRefresh",
             "tolerateFailures");
     private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
@@ -66,6 +66,7 @@ public final class JobParser {
         }
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
+        fetch = fetch.withAuth(AuthReader.read(job.object("auth"), problems, fetch.allowLinkLocal()));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
         RequestSource requests = requestSource(job, root, fetch.allowLinkLocal(), paginate);
         Job.PlanHints plan = Job.PlanHints.DEFAULT;

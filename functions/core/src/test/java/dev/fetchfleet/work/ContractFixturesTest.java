@@ -99,7 +99,9 @@ class ContractFixturesTest {
     void everyDocumentThisCodeWritesCarriesItsVersionAndComesBackWhole() throws IOException {
         Map<String, JsonNode> written = writeCurrent();
         for (Map.Entry<String, JsonNode> document : written.entrySet()) {
-            assertEquals(1, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
+            int current = document.getKey().startsWith("chunk-") ? WireFormat.CHUNK_MESSAGE.current()
+                    : document.getKey().equals("checkpoint-entry") ? WireFormat.CHECKPOINT_ENTRY.current() : 1;
+            assertEquals(current, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
         }
         assertEquals(1, written.get("checkpoint-entry").get("record").get(WireFormat.FIELD).asInt(), "the record inside an entry too");
 
@@ -124,14 +126,16 @@ class ContractFixturesTest {
 
         WireFormat.Refused refused = assertThrows(WireFormat.Refused.class, () -> messages.decode(newer));
 
-        assertEquals("chunk message format 99 is newer than this worker reads (1): deploy the new worker before the new dispatcher",
+        assertEquals("chunk message format 99 is newer than this worker reads (" + WireFormat.CHUNK_MESSAGE.current()
+                        + "): deploy the new worker before the new dispatcher",
                 refused.getMessage());
         // A claim-check object of a newer dispatcher behind a pointer this worker can read is refused too, naming the object.
         String key = ContractSamples.RUN.claimCheckKey(1);
         String pointer = new ChunkMessages(mapper, store, 300).encode(ContractSamples.chunk());
-        store.put(key, mapper.writeValueAsBytes(withVersion(mapper.readTree(messages.encode(ContractSamples.chunk())), 2)));
+        int next = WireFormat.CHUNK_MESSAGE.current() + 1;
+        store.put(key, mapper.writeValueAsBytes(withVersion(mapper.readTree(messages.encode(ContractSamples.chunk())), next)));
         refused = assertThrows(WireFormat.Refused.class, () -> messages.decode(pointer));
-        assertEquals(store.locate(key) + ": chunk message format 2 is newer than this worker reads (1): "
+        assertEquals(store.locate(key) + ": chunk message format " + next + " is newer than this worker reads (" + (next - 1) + "): "
                 + "deploy the new worker before the new dispatcher", refused.getMessage());
     }
 
