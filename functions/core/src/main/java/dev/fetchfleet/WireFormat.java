@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public enum WireFormat {
 
     CHUNK_MESSAGE("chunk message", 2, "this worker", "deploy the new worker before the new dispatcher"),
-    CHECKPOINT_ENTRY("checkpoint entry", 1, "this worker", "a newer worker began this chunk; let the newer worker finish it"),
+    CHECKPOINT_ENTRY("checkpoint entry", 2, "this worker", "a newer worker began this chunk; let the newer worker finish it"),
     BRONZE_RECORD("bronze record", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),
     MANIFEST("manifest", 1, "this code", "deploy the new worker before the new dispatcher, and read it with a CLI as new"),
     SUCCESS("_SUCCESS", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),

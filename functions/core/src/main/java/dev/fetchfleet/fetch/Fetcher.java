@@ -91,6 +91,15 @@ public final class Fetcher {
         void fetched(BronzeRecord record, URI next) throws InterruptedException;
 
         /**
+         * As {@link #fetched(BronzeRecord, URI)}, for a chain whose next page also needs {@code nextToken}: a
+         * cursor, page or offset sent in the body or a header (null when the URL says it all). A progress that
+         * keeps where chains go on (a checkpoint) must keep this too.
+         */
+        default void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
+            fetched(record, next);
+        }
+
+        /**
          * True when this keeps each record whole (a chunk's part spill): the report then holds records
          * without their bodies, so a chunk's bodies are never all in memory at once.
          */
@@ -205,9 +214,13 @@ public final class Fetcher {
         }
     }
 
-    private static void tell(Progress progress, BronzeRecord record, URI next) throws InterruptedException {
+    private static void tell(Progress progress, BronzeRecord record, PageAddress next) throws InterruptedException {
         try {
-            progress.fetched(record, next);
+            if (next == null) {
+                progress.fetched(record, null);
+            } else {
+                progress.fetched(record, next.url(), next.token());
+            }
         } catch (RuntimeException e) {
             throw new ProgressFailed(e);
         }
@@ -244,9 +257,11 @@ public final class Fetcher {
         if (cursor != null) {
             cursor.fetched().forEach(recorded -> seen.add(credentials.chained(recorded)));
         }
+        // Cursors sent in a body or header share one URL: a cycle among them is one of tokens (this invocation's).
+        Set<String> seenTokens = new HashSet<>();
         List<BronzeRecord> pages = new ArrayList<>();
         int page = cursor == null ? 0 : cursor.page();
-        URI first;
+        PageAddress first;
         try {
             first = Pagination.first(paginate, request.url());
         } catch (RuntimeException e) {
@@ -254,23 +269,33 @@ public final class Fetcher {
             tell(progress, record, null);
             return new Chain(List.of(record), true);
         }
-        URI url = cursor == null ? first : cursor.next();
+        PageAddress at = cursor == null ? first : new PageAddress(cursor.next(), cursor.nextToken());
         for (; ; page++) {
             try (BodyBudget.Share share = budget.share()) {
                 BronzeRecord record;
-                URI goOn = null;
+                PageAddress goOn = null;
                 try {
-                    record = fetchOne(run, request.at(url), config, credentials, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, Pagination.request(paginate, request, at), config, credentials, retry, inFlight, host,
+                            startDeadline, share);
                     if (record == null) {
                         return new Chain(pages, false);
                     }
                     record = record.withPage(page);
-                    seen.add(url);
+                    if (at.token() == null) {
+                        seen.add(at.url());
+                    } else {
+                        seenTokens.add(at.token());
+                    }
                     if (record.status() != null && record.status() >= 200 && record.status() < 300) {
                         String refusal;
                         try {
-                            Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                            refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
+                            Optional<PageAddress> next = Pagination.next(paginate, first.url(), at.url(), record, page);
+                            refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get().url(), page,
+                                    next.get().token() == null ? seen : Set.of(), config.allowLinkLocal());
+                            if (refusal == null && next.isPresent() && seenTokens.contains(next.get().token())) {
+                                refusal = "pagination cycle: the next " + paginate.type() + " " + next.get().token()
+                                        + " was already sent in this chain";
+                            }
                             goOn = refusal == null ? next.orElse(null) : null;
                         } catch (RuntimeException bad) {
                             // The page's answer stays as it came; its chain ends here, saying why.
@@ -283,7 +308,7 @@ public final class Fetcher {
                     }
                 } catch (RuntimeException e) {
                     // Anything else that goes wrong on this page ends the chain here, in this page's record.
-                    record = responses.unsent(run, request.at(url), e).withPage(page);
+                    record = responses.unsent(run, request.at(at.url()), e).withPage(page);
                     goOn = null;
                 }
                 tell(progress, record, goOn);
@@ -291,7 +316,7 @@ public final class Fetcher {
                 if (goOn == null) {
                     return new Chain(pages, true);
                 }
-                url = goOn;
+                at = goOn;
             }
         }
     }

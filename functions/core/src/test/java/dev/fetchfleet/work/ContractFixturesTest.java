@@ -12,6 +12,7 @@ import dev.fetchfleet.Json;
 import dev.fetchfleet.WireFormat;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.RunFiles;
@@ -151,7 +152,7 @@ class ContractFixturesTest {
         store.put(SourceState.key("posts"), mapper.writeValueAsBytes(withVersion(written.get("state"), 99)));
 
         assertRefused(store.locate(part) + ": bronze record format 99 is newer than this reader reads (1)", () -> bronze.readPart(part));
-        assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (1)",
+        assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (" + WireFormat.CHECKPOINT_ENTRY.current() + ")",
                 () -> CheckpointLog.read(bronze, ContractSamples.RUN, 1));
         assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this code reads (1)",
                 () -> files.manifest(ContractSamples.RUN));
@@ -191,6 +192,30 @@ class ContractFixturesTest {
                     + ".schema.json";
             assertEquals(List.of(), shapes.problems(document.getValue(), schema), document.getKey() + " against " + schema);
         }
+    }
+
+    @Test
+    void aChunkWithAuthAndTheNewPaginateFieldsAndAnEntryWithANextTokenHaveTheirSchemasShapeAndComeBackWhole() throws IOException {
+        Chunk sample = ContractSamples.chunk();
+        java.util.List<dev.fetchfleet.job.RequestSpec> requests = new java.util.ArrayList<>(sample.requests());
+        requests.set(1, requests.get(1).withPaginate(new dev.fetchfleet.job.Paginate("offset", null, "paging.offset", 1, null,
+                "paging.limit", 50, 9, List.of(), new dev.fetchfleet.job.Paginate.Stop("has_more", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+                "meta.total", "body", null)));
+        requests.set(0, requests.get(0).withPaginate(new dev.fetchfleet.job.Paginate("cursor", "X-Next", "X-Cursor", 1, null,
+                "limit", 100, 9, List.of(), null, null, "header", "header")));
+        Chunk chunk = new Chunk(sample.run(), sample.index(), sample.chunkCount(), sample.lanes(), sample.fetch().withAuth(
+                new dev.fetchfleet.job.Auth.OAuth2("refresh_token", java.net.URI.create("https://auth.example.com/t"), "{{ssm:/id}}",
+                        "{{secretsmanager:secret}}", "read", "body", "{{secretsmanager:refresh}}")), requests);
+        ChunkMessages messages = new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES);
+        String encoded = messages.encode(chunk);
+        CheckpointEntry entry = new CheckpointEntry(ContractSamples.record(), "https://api.example.com/search", "c-2");
+        JsonNode line = mapper.readTree(bronze.encodeLine(entry));
+
+        assertEquals(List.of(), shapes.problems(mapper.readTree(encoded), "chunk-message.schema.json"));
+        assertEquals(List.of(), shapes.problems(line, "checkpoint-entry.schema.json"));
+        assertEquals(chunk, messages.decode(encoded));
+        assertEquals(entry, mapper.treeToValue(line, CheckpointEntry.class));
+        assertEquals(2, line.get(WireFormat.FIELD).asInt());
     }
 
     @Test
