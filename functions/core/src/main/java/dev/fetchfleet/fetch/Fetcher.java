@@ -69,11 +69,6 @@ public final class Fetcher {
         this.secrets = secrets;
     }
 
-    /** How many OAuth2 token requests this worker has sent, over every auth block. */
-    public int tokenRequests() {
-        return tokens.values().stream().mapToInt(OAuth2Tokens::requests).sum();
-    }
-
     /** One HTTP client per worker (see {@link HttpSender#newHttpClient(Duration)}). */
     public static HttpClient newHttpClient(Duration connectTimeout) {
         return HttpSender.newHttpClient(connectTimeout);

@@ -55,7 +55,6 @@ final class OAuth2Tokens {
     private volatile Token token;
     /** A rotated refresh token the server handed back; it replaces the configured one for this worker's life. */
     private volatile String rotatedRefreshToken;
-    private volatile int requests;
 
     OAuth2Tokens(HttpClient http, ObjectMapper mapper, Clock clock, Destinations destinations) {
         this.http = http;
@@ -103,11 +102,6 @@ final class OAuth2Tokens {
         }
     }
 
-    /** How many token requests this worker has sent for this auth block. */
-    int requests() {
-        return requests;
-    }
-
     private boolean fresh(Token held) {
         return held != null && (held.renewAt() == null || clock.instant().isBefore(held.renewAt()));
     }
@@ -144,7 +138,6 @@ final class OAuth2Tokens {
         String body = form.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
         Instant asked = clock.instant(); // the lifetime counts from before the request: never later than the server's
-        requests++;
         HttpResponse<InputStream> response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         byte[] bytes;
