@@ -284,7 +284,9 @@ public final class Fetcher {
                     if (record.status() != null && record.status() >= 200 && record.status() < 300) {
                         String refusal;
                         try {
-                            Optional<PageAddress> next = Pagination.next(paginate, first.url(), at.url(), record, page);
+                            // A query key the API echoed into its next link stays out of the chain (and its checkpoint).
+                            Optional<PageAddress> next = Pagination.next(paginate, first.url(), at.url(), record, page)
+                                    .map(n -> new PageAddress(credentials.chained(n.url()), n.token()));
                             refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get().url(), page,
                                     next.get().token() == null ? seen : Set.of(), config.allowLinkLocal());
                             if (refusal == null && next.isPresent() && seenTokens.contains(next.get().token())) {

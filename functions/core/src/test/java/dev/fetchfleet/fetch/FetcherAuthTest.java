@@ -101,6 +101,29 @@ class FetcherAuthTest {
     }
 
     @Test
+    void aQueryKeyEchoedIntoANextLinkStaysOutOfTheChainAndItsCheckpoint() throws Exception {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            boolean keyed = query.contains("api_key=" + API_KEY) && !query.contains("api_key=%5B");
+            LoopbackApi.json(exchange, keyed ? 200 : 403, query.contains("page=2") ? "{\"next\": null}"
+                    : "{\"next\": \"/list?page=2&api_key=" + API_KEY + "\"}");
+        })) {
+            FetchConfig config = CONFIG.withAuth(new Auth.ApiKey("api_key", "query", "{{ssm:/api/key}}"));
+            RequestSpec chain = new RequestSpec("c", "GET", api.uri("/list?page=1"), Map.of(), null)
+                    .withPaginate(new dev.fetchfleet.job.Paginate("next_url", "next", null, 1, null, "limit", 100, 10, List.of()));
+            List<String> checkpointed = new java.util.ArrayList<>();
+
+            var report = new Fetcher(http, mapper, Clock.systemUTC(), store).fetchAll(RUN, List.of(chain), Map.of(), config,
+                    Instant.now().plusSeconds(60), (record, next) -> checkpointed.add(String.valueOf(next)));
+
+            assertEquals(List.of(200, 200), report.records().stream().map(BronzeRecord::status).toList());
+            // (The body keeps what the API wrote, the echoed key included: bronze holds answers as they came.)
+            assertNothingSecretIn(report.records().stream().map(BronzeRecord::url).toList() + " " + checkpointed, List.of(API_KEY));
+            assertEquals(api.uri("/list?page=2").toString(), checkpointed.getFirst());
+        }
+    }
+
+    @Test
     void sendsAnApiKeyInAHeaderOverAHeaderOfTheSameName() throws Exception {
         try (LoopbackApi api = LoopbackApi.start((exchange, n) -> LoopbackApi.json(exchange, 200, "{}"))) {
             FetchConfig config = CONFIG.withAuth(new Auth.ApiKey("X-Api-Key", "header", "{{ssm:/api/key}}"));
