@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.job.FetchConfig;
 import dev.fetchfleet.job.Job;
 import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.RequestSource;
