@@ -12,14 +12,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public enum WireFormat {
 
-    CHUNK_MESSAGE("chunk message", 1, "this worker", "deploy the new worker before the new dispatcher"),
+    /** 2: auth and the new paginate fields; a worker of 1 would silently ignore them. */
+    CHUNK_MESSAGE("chunk message", 2, "this worker", "deploy the new worker before the new dispatcher"),
     /**
      * A slice of a run's chunks for a worker to cut and send (fan-out dispatch). It travels on the chunk queue,
-     * numbered after the chunk message: a worker that knows only chunk messages (1) refuses it as newer, with
-     * the remedy, instead of taking it for a malformed chunk.
+     * numbered after the chunk message: a worker that knows only chunk messages (2 and before) refuses it as
+     * newer, with the remedy, instead of taking it for a malformed chunk.
      */
-    CHUNK_RANGE("chunk range message", 2, "this worker", "deploy the new worker before the new dispatcher"),
-    CHECKPOINT_ENTRY("checkpoint entry", 1, "this worker", "a newer worker began this chunk; let the newer worker finish it"),
+    CHUNK_RANGE("chunk range message", 3, "this worker", "deploy the new worker before the new dispatcher"),
+    /** 2: next_token, a cursor sent in a body or header. */
+    CHECKPOINT_ENTRY("checkpoint entry", 2, "this worker", "a newer worker began this chunk; let the newer worker finish it"),
     BRONZE_RECORD("bronze record", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),
     /** 2: the job moved out to {@code _job.json}; a reader of 1 would take a run as having no incremental settings. */
     MANIFEST("manifest", 2, "this code", "deploy the new worker before the new dispatcher, and read it with a CLI as new"),

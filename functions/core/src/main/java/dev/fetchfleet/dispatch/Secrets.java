@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fetchfleet.fetch.Redaction;
 import java.util.ArrayList;
 
-/** Redacts the values of sensitive headers anywhere in a job document before it is stored. */
+/** Redacts the values of sensitive headers and auth credentials anywhere in a job document before it is stored. */
 final class Secrets {
 
     private Secrets() {}
@@ -25,6 +25,16 @@ final class Secrets {
                 for (String name : new ArrayList<>(iterable(headerObject))) {
                     if (Redaction.isSensitive(name, alsoSensitive) && !onlyReferences(headerObject.get(name).asText())) {
                         headerObject.set(name, TextNode.valueOf(Redaction.REDACTED));
+                    }
+                }
+            }
+            JsonNode auth = object.get("auth");
+            if (auth instanceof ObjectNode authObject) {
+                // Credentials written as values (a test's) never reach the manifest; references stay, to say what was used.
+                for (String name : dev.fetchfleet.job.Auth.SECRET_FIELDS) {
+                    JsonNode value = authObject.get(name);
+                    if (value != null && !value.isNull() && !(value.isTextual() && onlyReferences(value.asText()))) {
+                        authObject.set(name, TextNode.valueOf(Redaction.REDACTED));
                     }
                 }
             }

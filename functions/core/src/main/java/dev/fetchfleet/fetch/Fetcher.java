@@ -45,6 +45,10 @@ public final class Fetcher {
     private final Destinations destinations;
     /** Shared by every chunk the worker fetches: the bound is on the worker's memory, not a chunk's. */
     private final BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory());
+    /** This worker's OAuth2 tokens, one cache per auth block as written: kept across chunks, like a warm Lambda's connections. */
+    private final Map<dev.fetchfleet.job.Auth, OAuth2Tokens> tokens = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final ObjectMapper mapper;
 
     public Fetcher(HttpClient http, ObjectMapper mapper, Clock clock) {
         this(http, mapper, clock, SecretReferences.NONE);
@@ -65,6 +69,8 @@ public final class Fetcher {
                    Destinations destinations) {
         this.ticker = ticker;
         this.sender = new HttpSender(http);
+        this.http = http;
+        this.mapper = mapper;
         this.destinations = destinations;
         this.clock = clock;
         this.responses = new ResponseRecords(new BodyDecoder(mapper), clock);
@@ -86,6 +92,15 @@ public final class Fetcher {
         Progress NONE = (record, next) -> {};
 
         void fetched(BronzeRecord record, URI next) throws InterruptedException;
+
+        /**
+         * As {@link #fetched(BronzeRecord, URI)}, for a chain whose next page also needs {@code nextToken}: a
+         * cursor, page or offset sent in the body or a header (null when the URL says it all). A progress that
+         * keeps where chains go on (a checkpoint) must keep this too.
+         */
+        default void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
+            fetched(record, next);
+        }
 
         /**
          * True when this keeps each record whole (a chunk's part spill): the report then holds records
@@ -121,6 +136,8 @@ public final class Fetcher {
         // redelivered), rather than turning every request into a terminal error.
         Map<String, String> resolved = new java.util.HashMap<>();
         List<RequestSpec> sendable = requests.stream().map(r -> SecretReferences.resolve(r, secrets, resolved)).toList();
+        Credentials credentials = Credentials.resolve(config.auth(), secrets, resolved, config.auth() instanceof dev.fetchfleet.job.Auth.OAuth2
+                ? tokens.computeIfAbsent(config.auth(), a -> new OAuth2Tokens(http, mapper, clock, destinations)) : null);
         List<Future<Chain>> futures = new ArrayList<>(requests.size());
         List<HostLimiter> hostOf = new ArrayList<>(requests.size());
         // A thread is started only when one of a bounded number of slots frees up: a chunk of 1,000
@@ -141,7 +158,7 @@ public final class Fetcher {
                 }
                 futures.add(threads.submit(() -> {
                     try {
-                        return fetchChain(run, request, resumeAt.get(request.id()), config, retry, inFlight, host,
+                        return fetchChain(run, request, resumeAt.get(request.id()), config, credentials, retry, inFlight, host,
                                 startDeadline, progress);
                     } finally {
                         slots.release();
@@ -200,9 +217,13 @@ public final class Fetcher {
         }
     }
 
-    private static void tell(Progress progress, BronzeRecord record, URI next) throws InterruptedException {
+    private static void tell(Progress progress, BronzeRecord record, PageAddress next) throws InterruptedException {
         try {
-            progress.fetched(record, next);
+            if (next == null) {
+                progress.fetched(record, null);
+            } else {
+                progress.fetched(record, next.url(), next.token());
+            }
         } catch (RuntimeException e) {
             throw new ProgressFailed(e);
         }
@@ -215,8 +236,8 @@ public final class Fetcher {
      * unexpected error, each of these last recorded as the error of the page it happened on, so the
      * pages before it stay. A chain with a cursor starts at the cursor's page.
      */
-    private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, RetryPolicy retry,
-                             Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
+    private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, Credentials credentials,
+                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
@@ -224,7 +245,7 @@ public final class Fetcher {
             try (BodyBudget.Share share = budget.share()) {
                 BronzeRecord record;
                 try {
-                    record = fetchOne(run, request, config, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, request, config, credentials, retry, inFlight, host, startDeadline, share);
                 } catch (RuntimeException e) {
                     record = responses.unsent(run, request, e);
                 }
@@ -235,10 +256,15 @@ public final class Fetcher {
                 return new Chain(List.of(progress.keepsBodies() ? record.withoutBody() : record), true);
             }
         }
-        Set<URI> seen = cursor == null ? new HashSet<>() : new HashSet<>(cursor.fetched());
+        Set<URI> seen = new HashSet<>();
+        if (cursor != null) {
+            cursor.fetched().forEach(recorded -> seen.add(credentials.chained(recorded)));
+        }
+        // Cursors sent in a body or header share one URL: a cycle among them is one of tokens (this invocation's).
+        Set<String> seenTokens = new HashSet<>();
         List<BronzeRecord> pages = new ArrayList<>();
         int page = cursor == null ? 0 : cursor.page();
-        URI first;
+        PageAddress first;
         try {
             first = Pagination.first(paginate, request.url());
         } catch (RuntimeException e) {
@@ -246,23 +272,35 @@ public final class Fetcher {
             tell(progress, record, null);
             return new Chain(List.of(record), true);
         }
-        URI url = cursor == null ? first : cursor.next();
+        PageAddress at = cursor == null ? first : new PageAddress(cursor.next(), cursor.nextToken());
         for (; ; page++) {
             try (BodyBudget.Share share = budget.share()) {
                 BronzeRecord record;
-                URI goOn = null;
+                PageAddress goOn = null;
                 try {
-                    record = fetchOne(run, request.at(url), config, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, Pagination.request(paginate, request, at), config, credentials, retry, inFlight, host,
+                            startDeadline, share);
                     if (record == null) {
                         return new Chain(pages, false);
                     }
                     record = record.withPage(page);
-                    seen.add(url);
+                    if (at.token() == null) {
+                        seen.add(at.url());
+                    } else {
+                        seenTokens.add(at.token());
+                    }
                     if (record.status() != null && record.status() >= 200 && record.status() < 300) {
                         String refusal;
                         try {
-                            Optional<URI> next = Pagination.next(paginate, first, url, record, page);
-                            refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get(), page, seen, config.allowLinkLocal());
+                            // A query key the API echoed into its next link stays out of the chain (and its checkpoint).
+                            Optional<PageAddress> next = Pagination.next(paginate, first.url(), at.url(), record, page)
+                                    .map(n -> new PageAddress(credentials.chained(n.url()), n.token()));
+                            refusal = next.isEmpty() ? null : NextLinks.refusal(paginate, request, next.get().url(), page,
+                                    next.get().token() == null ? seen : Set.of(), config.allowLinkLocal());
+                            if (refusal == null && next.isPresent() && seenTokens.contains(next.get().token())) {
+                                refusal = "pagination cycle: the next " + paginate.type() + " " + next.get().token()
+                                        + " was already sent in this chain";
+                            }
                             goOn = refusal == null ? next.orElse(null) : null;
                         } catch (RuntimeException bad) {
                             // The page's answer stays as it came; its chain ends here, saying why.
@@ -275,7 +313,7 @@ public final class Fetcher {
                     }
                 } catch (RuntimeException e) {
                     // Anything else that goes wrong on this page ends the chain here, in this page's record.
-                    record = responses.unsent(run, request.at(url), e).withPage(page);
+                    record = responses.unsent(run, request.at(at.url()), e).withPage(page);
                     goOn = null;
                 }
                 tell(progress, record, goOn);
@@ -283,7 +321,7 @@ public final class Fetcher {
                 if (goOn == null) {
                     return new Chain(pages, true);
                 }
-                url = goOn;
+                at = goOn;
             }
         }
     }
@@ -293,9 +331,11 @@ public final class Fetcher {
      * or between retries. Handed back, it is tried again in the next invocation (a page of a chain as
      * well, so that a retry at the deadline does not end a long chain), never turned into an error.
      */
-    private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, RetryPolicy retry,
+    private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, Credentials credentials, RetryPolicy retry,
                                   Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share)
             throws InterruptedException {
+        RequestSpec recorded = request.withUrl(credentials.recorded(request.url()));
+        boolean renewed = false;
         Instant firstStart = null;
         long startNanos = 0;
         String lastError = null;
@@ -307,6 +347,7 @@ public final class Fetcher {
                 return null; // the host asked for a pause that outlasts this invocation: hand it back
             }
             HttpResponse<LimitedBody> response = null;
+            Credentials.Signed signed = null;
             try {
                 try {
                     if (firstStart == null && clock.instant().isAfter(startDeadline)) {
@@ -320,9 +361,10 @@ public final class Fetcher {
                     // lookup, which the JVM's address cache then answers the same.
                     String refused = destinations.refusal(request.url(), config);
                     if (refused != null) {
-                        return responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt, refused);
+                        return responses.failed(run, recorded, firstStart, elapsedMillis(startNanos), attempt, refused);
                     }
-                    response = sender.send(request, config, share);
+                    signed = credentials.sign(request, config);
+                    response = sender.send(signed.wire(), config, share);
                     // Learned before this request gives up its place at the host, so that the next request
                     // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
                     host.heard(response.statusCode(), retry.retryable(response.statusCode()),
@@ -335,12 +377,20 @@ public final class Fetcher {
             } finally {
                 inFlight.release();
             }
+            if (response != null && response.statusCode() == 401 && credentials.renewsOn401() && !renewed) {
+                // Once per request, and not one of its attempts: the token ran out early, or was revoked.
+                renewed = true;
+                credentials.rejected(signed);
+                share.release();
+                attempt--;
+                continue;
+            }
             boolean retryable = response == null || retry.retryable(response.statusCode());
             if (!retryable || attempt >= retry.maxAttempts()) {
                 return response != null
-                        ? responses.answered(run, request, response, config, firstStart, elapsedMillis(startNanos), attempt,
+                        ? responses.answered(run, recorded, response, config, firstStart, elapsedMillis(startNanos), attempt,
                         retryable ? "gave up after " + attempt + " attempts" : null)
-                        : responses.failed(run, request, firstStart, elapsedMillis(startNanos), attempt,
+                        : responses.failed(run, recorded, firstStart, elapsedMillis(startNanos), attempt,
                         "no response after " + attempt + " attempts: " + lastError);
             }
             share.release(); // this answer is dropped for a retry: its body's share goes back

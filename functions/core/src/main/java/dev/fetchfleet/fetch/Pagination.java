@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.job.DotPath;
 import dev.fetchfleet.job.Paginate;
+import dev.fetchfleet.job.RequestSpec;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -24,13 +31,47 @@ final class Pagination {
 
     private Pagination() {}
 
-    /** The chain's first URL: page and offset styles start by setting their parameters. */
-    static URI first(Paginate p, URI url) {
+    /** The chain's first page: page and offset styles start by setting their parameters (or token). */
+    static PageAddress first(Paginate p, URI url) {
         return switch (p.type()) {
-            case "page" -> withParam(url, p.param(), Integer.toString(p.start()));
-            case "offset" -> withParam(withParam(url, p.param(), "0"), p.limitParam(), Integer.toString(p.limit()));
-            default -> url;
+            case "page" -> at(p, url, Integer.toString(p.start()));
+            case "offset" -> p.sendsTokenOutsideUrl() ? new PageAddress(url, "0")
+                    : PageAddress.of(withParam(withParam(url, p.param(), "0"), p.limitParam(), Integer.toString(p.limit())));
+            default -> PageAddress.of(url);
         };
+    }
+
+    /** A page of the chain that starts at {@code first}, its token in the URL or beside it as {@code into} says. */
+    private static PageAddress at(Paginate p, URI first, String token) {
+        return p.sendsTokenOutsideUrl() ? new PageAddress(first, token) : PageAddress.of(withParam(first, p.param(), token));
+    }
+
+    /**
+     * The request that fetches {@code page}: {@code base} at its URL, with its token put where {@code into}
+     * says (an offset chain's limit beside it). Page and offset numbers go into a body as numbers.
+     *
+     * @throws IllegalArgumentException when the token cannot go into the request's body (not a JSON object)
+     */
+    static RequestSpec request(Paginate p, RequestSpec base, PageAddress page) {
+        RequestSpec request = base.at(page.url());
+        if (page.token() == null) {
+            return request;
+        }
+        boolean counted = p.type().equals("page") || p.type().equals("offset");
+        if ("body".equals(p.into())) {
+            JsonNode token = counted ? LongNode.valueOf(Long.parseLong(page.token())) : TextNode.valueOf(page.token());
+            JsonNode body = DotPath.with(base.body(), p.param(), token);
+            if (p.type().equals("offset")) {
+                body = DotPath.with(body, p.limitParam(), IntNode.valueOf(p.limit()));
+            }
+            return request.withBody(body);
+        }
+        Map<String, String> headers = new LinkedHashMap<>(base.headers());
+        headers.put(p.param(), page.token());
+        if (p.type().equals("offset")) {
+            headers.put(p.limitParam(), Integer.toString(p.limit()));
+        }
+        return request.withHeaders(headers);
     }
 
     /**
@@ -48,18 +89,67 @@ final class Pagination {
      * @param page  the 0-based number of the page just fetched
      * @throws BadNextLink when the page names a next page in a way that cannot be followed
      */
-    static Optional<URI> next(Paginate p, URI first, URI current, BronzeRecord fetched, int page) {
+    static Optional<PageAddress> next(Paginate p, URI first, URI current, BronzeRecord fetched, int page) {
         JsonNode body = "json".equals(fetched.bodyEncoding()) ? fetched.body() : null;
+        if (p.stop() != null && stops(p.stop(), at(body, p.stop().path()))) {
+            return Optional.empty();
+        }
         return switch (p.type()) {
-            case "link" -> nextLink(fetched.responseHeaders().get("link")).map(link -> resolve(current, link, "Link header rel=\"next\""));
-            case "next_url" -> text(at(body, p.path()), "next_url at " + p.path()).map(link -> resolve(current, link, "next_url at " + p.path()));
-            case "cursor" -> text(at(body, p.path()), "cursor at " + p.path()).map(cursor -> withParam(first, p.param(), cursor));
-            case "page" -> nonEmpty(at(body, p.stopWhenEmpty()), p.stopWhenEmpty())
-                    ? Optional.of(withParam(first, p.param(), Long.toString((long) p.start() + page + 1))) : Optional.empty();
-            case "offset" -> nonEmpty(at(body, p.stopWhenEmpty()), p.stopWhenEmpty())
-                    ? Optional.of(withParam(first, p.param(), Long.toString((long) (page + 1) * p.limit()))) : Optional.empty();
+            case "link" -> nextLink(fetched.responseHeaders().get("link"))
+                    .map(link -> PageAddress.of(resolve(current, link, "Link header rel=\"next\"")));
+            case "next_url" -> text(pointed(p, body, fetched), pointer(p, "next_url"))
+                    .map(link -> PageAddress.of(resolve(current, link, pointer(p, "next_url"))));
+            case "cursor" -> text(pointed(p, body, fetched), pointer(p, "cursor")).map(cursor -> at(p, first, cursor));
+            case "page" -> more(p, body, page, (long) (page + 1) * (p.limit() == null ? 1 : p.limit()))
+                    ? Optional.of(at(p, first, Long.toString((long) p.start() + page + 1))) : Optional.empty();
+            case "offset" -> more(p, body, page, (long) (page + 1) * p.limit())
+                    ? Optional.of(at(p, first, Long.toString((long) (page + 1) * p.limit()))) : Optional.empty();
             default -> throw new IllegalArgumentException("unknown pagination type " + p.type());
         };
+    }
+
+    /** Whether a stop rule's value is the one that ends the chain (numbers compared by value: 0 equals 0.0). */
+    private static boolean stops(Paginate.Stop stop, JsonNode found) {
+        JsonNode wanted = stop.equals() == null ? NullNode.getInstance() : stop.equals();
+        if (found == null) {
+            return false; // absent says nothing; the type's own rule decides
+        }
+        if (found.isNumber() && wanted.isNumber()) {
+            return found.decimalValue().compareTo(wanted.decimalValue()) == 0;
+        }
+        return found.equals(wanted);
+    }
+
+    /** The cursor or next URL a page names: at a dot path of its body, or in a response header ({@code from}). */
+    private static JsonNode pointed(Paginate p, JsonNode body, BronzeRecord fetched) {
+        if ("header".equals(p.from())) {
+            String value = fetched.responseHeaders().get(p.path().toLowerCase(java.util.Locale.ROOT));
+            return value == null ? null : TextNode.valueOf(value);
+        }
+        return at(body, p.path());
+    }
+
+    private static String pointer(Paginate p, String what) {
+        return what + ("header".equals(p.from()) ? " in header " : " at ") + p.path();
+    }
+
+    /**
+     * Whether a page or offset chain goes on after {@code page}: its list was not empty (when it names one)
+     * and, when it names a total, fewer than the total are fetched ({@code fetched} items so far), so no
+     * empty page is asked for past the end.
+     */
+    private static boolean more(Paginate p, JsonNode body, int page, long fetched) {
+        if (p.stopWhenEmpty() != null && !nonEmpty(at(body, p.stopWhenEmpty()), p.stopWhenEmpty())) {
+            return false;
+        }
+        if (p.totalPath() != null) {
+            JsonNode total = at(body, p.totalPath());
+            if (total == null || !total.isNumber() && !(total.isTextual() && total.asText().matches("\\d{1,18}"))) {
+                throw new BadNextLink("totalPath " + p.totalPath() + " is not a number: " + (total == null ? "absent" : quoted(total.toString())));
+            }
+            return fetched < total.asLong();
+        }
+        return true;
     }
 
     private static URI resolve(URI current, String link, String what) {
@@ -129,6 +219,23 @@ final class Pagination {
     private static String quoted(String text) {
         String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
         return '"' + shown + '"';
+    }
+
+    /** The URL without query parameter {@code name}. */
+    static URI withoutParam(URI url, String name) {
+        String query = url.getRawQuery();
+        if (query == null || query.isEmpty()) {
+            return url;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            if (!URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8).equals(name)) {
+                kept.add(pair);
+            }
+        }
+        String base = url.toString();
+        String head = base.substring(0, base.indexOf('?'));
+        return URI.create(kept.isEmpty() ? head : head + "?" + String.join("&", kept));
     }
 
     /** The URL with query parameter {@code name} set to {@code value} (replaced if present). */

@@ -42,7 +42,11 @@ public final class SecretReferences {
         return request.withHeaders(headers);
     }
 
-    private static String resolve(String text, Store store, Map<String, String> cache) {
+    /** {@code text} with every reference replaced by its value (null stays null). */
+    static String resolve(String text, Store store, Map<String, String> cache) {
+        if (text == null) {
+            return null;
+        }
         Matcher matcher = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param allowLinkLocal   let requests go to link-local and instance-metadata addresses (refused otherwise)
  * @param allowPrivateNetworks let requests go to private addresses (RFC 1918, unique-local, carrier-grade
  *                         NAT) where the worker leaves that to the job; loopback only where the worker allows it
+ * @param auth             how requests prove who they are (null: as their headers say), values as written
  */
 public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
                           long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal,
-                          boolean allowPrivateNetworks) {
+                          boolean allowPrivateNetworks,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Auth auth) {
 
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
     public static final FetchConfig DEFAULT = new FetchConfig(256, PerHost.DEFAULT, 30, Retry.DEFAULT);
@@ -29,6 +31,18 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
         perHost = perHost == null ? PerHost.DEFAULT : perHost;
         retry = retry == null ? Retry.DEFAULT : retry;
         maxResponseBytes = maxResponseBytes <= 0 ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytes;
+    }
+
+    public FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
+                       long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal, boolean allowPrivateNetworks) {
+        this(maxInFlight, perHost, hosts, timeoutSeconds, retry, maxResponseBytes, redactHeaders, allowLinkLocal,
+                allowPrivateNetworks, null);
+    }
+
+    /** This config with requests authenticated by {@code newAuth}. */
+    public FetchConfig withAuth(Auth newAuth) {
+        return new FetchConfig(maxInFlight, perHost, hosts, timeoutSeconds, retry, maxResponseBytes, redactHeaders,
+                allowLinkLocal, allowPrivateNetworks, newAuth);
     }
 
     public FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
@@ -65,7 +79,7 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
         hosts.forEach((name, caps) -> shared.put(name, caps.sharedBy(lanes)));
         // The canonical constructor, every field named: a share must change the caps and nothing else.
         return new FetchConfig(maxInFlight, perHost.sharedBy(lanes), shared, timeoutSeconds, retry, maxResponseBytes,
-                redactHeaders, allowLinkLocal, allowPrivateNetworks);
+                redactHeaders, allowLinkLocal, allowPrivateNetworks, auth);
     }
 
     /**

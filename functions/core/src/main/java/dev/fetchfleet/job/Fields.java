@@ -60,6 +60,10 @@ final class Fields {
         }
     }
 
+    java.util.Iterator<String> fieldNames() {
+        return node.fieldNames();
+    }
+
     boolean has(String field) {
         JsonNode value = node.get(field);
         return value != null && !value.isNull();

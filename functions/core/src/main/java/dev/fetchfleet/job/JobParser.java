@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
-            "paginate", "incremental");
+            "paginate", "incremental", "auth");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
             "maxResponseBytes", "redactHeaders", "allowLinkLocal", "allowPrivateNetworks");
@@ -28,16 +28,26 @@ public final class JobParser {
     private static final Set<String> TEMPLATE_FIELDS = Set.of("method", "url", "headers", "body", "values");
     private static final Set<String> RANGE_FIELDS = Set.of("from", "to", "step");
     private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
-    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** {@code {name}}, or {@code {name.start}} / {@code {name.end}} for a date window's halves. */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?:\\.(start|end))?}");
     /** Below Lambda's 1,024 open files, with room for the SDK's own connections. */
     public static final int MAX_IN_FLIGHT = 900;
     static final long MAX_TEMPLATE_REQUESTS = RequestList.MAX_REQUESTS;
 
+    /** What a date window's "to": "now" means. */
+    private final java.time.Clock clock;
+
     /** {@code mapper} is unused since documents are read by the strict {@link JobDocuments}; kept so callers need not change. */
     public JobParser(ObjectMapper mapper) {
+        this(mapper, java.time.Clock.systemUTC());
+    }
+
+    public JobParser(ObjectMapper mapper, java.time.Clock clock) {
+        this.clock = clock;
     }
 
     public JobParser() {
+        this(null, java.time.Clock.systemUTC());
     }
 
     /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */
@@ -58,8 +68,9 @@ public final class JobParser {
         String runId = JobHeaderReader.runId(job);
         int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = fetch(job.object("fetch"));
+        fetch = fetch.withAuth(AuthReader.read(job.object("auth"), problems, fetch.allowLinkLocal()));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
-        RequestSource requests = requestSource(job, root, fetch.allowLinkLocal(), paginate);
+        RequestSource requests = requestSource(job, root, fetch.allowLinkLocal(), paginate, clock.instant());
         Job.PlanHints plan = Job.PlanHints.DEFAULT;
         Fields planField = job.object("plan");
         if (planField != null) {
@@ -113,7 +124,7 @@ public final class JobParser {
         return job == null || !job.isObject() ? null : JobHeaderReader.incremental(new Fields(job, "$", new ArrayList<>()));
     }
 
-    private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate) {
+    private static RequestSource requestSource(Fields job, JsonNode root, boolean allowLinkLocal, Paginate paginate, java.time.Instant now) {
         List<String> given = new ArrayList<>();
         for (String field : List.of("requests", "requestsFrom", "template")) {
             if (job.has(field)) {
@@ -138,7 +149,7 @@ public final class JobParser {
                 }
                 yield new RequestSource.FromFile(location);
             }
-            default -> template(job.object("template"), job.problems());
+            default -> template(job.object("template"), job.problems(), now);
         };
     }
 
@@ -179,7 +190,7 @@ public final class JobParser {
         }
     }
 
-    private static RequestSource template(Fields template, List<Problem> problems) {
+    private static RequestSource template(Fields template, List<Problem> problems, java.time.Instant now) {
         if (template == null) {
             return null;
         }
@@ -197,27 +208,45 @@ public final class JobParser {
         Fields valuesField = template.object("values");
         if (valuesField == null) {
             problems.add(new Problem(template.path("values"), null, "is required: an object of placeholder names to lists or {from, to} ranges"));
-        } else if (expandedCount(template.get("values")) > MAX_TEMPLATE_REQUESTS) {
+        } else if (expandedCount(template.get("values"), now) > MAX_TEMPLATE_REQUESTS) {
             // Counted before any range is listed: a list of every value would itself exhaust memory.
             problems.add(new Problem(template.path("values"), null,
                     "expands to more than " + MAX_TEMPLATE_REQUESTS + " requests; split the job"));
             return null;
         } else {
-            template.get("values").fields().forEachRemaining(entry ->
-                    values.put(entry.getKey(), templateValues(entry.getValue(), valuesField.path(entry.getKey()), problems)));
+            template.get("values").fields().forEachRemaining(entry -> {
+                JsonNode value = entry.getValue();
+                if (DateWindows.isWindow(value)) {
+                    DateWindows windows = DateWindows.read(valuesField.object(entry.getKey()), now, MAX_TEMPLATE_REQUESTS);
+                    if (windows != null) {
+                        values.put(entry.getKey(), windows);
+                    }
+                } else {
+                    values.put(entry.getKey(), templateValues(value, valuesField.path(entry.getKey()), problems));
+                }
+            });
         }
         if (url != null && valuesField != null) {
             Set<String> used = placeholders(url);
             headers.values().forEach(v -> used.addAll(placeholders(v)));
+            if (body != null) {
+                strings(body, text -> used.addAll(placeholders(text)));
+            }
             for (String name : used) {
-                if (!values.containsKey(name)) {
+                String bare = name.replaceFirst("\\.(start|end)$", "");
+                if (!values.containsKey(bare) && !template.get("values").has(bare)) {
                     problems.add(new Problem(template.path("url"), '"' + url + '"',
                             "uses placeholder {" + name + "} that $.template.values does not define (defined: " + values.keySet() + ")"));
+                } else if (!bare.equals(name) && !DateWindows.isWindow(template.get("values").get(bare))) {
+                    problems.add(new Problem(valuesField.path(bare), null, "is used as {" + name + "}, but only a date window "
+                            + "({\"from\": \"2026-01-01\", \"to\": \"now\", \"step\": \"P1D\"}) has a start and an end"));
                 }
             }
+            Set<String> usedNames = new LinkedHashSet<>();
+            used.forEach(name -> usedNames.add(name.replaceFirst("\\.(start|end)$", "")));
             for (String name : values.keySet()) {
-                if (!used.contains(name)) {
-                    problems.add(new Problem(valuesField.path(name), null, "is not used by $.template.url or its headers"));
+                if (!usedNames.contains(name)) {
+                    problems.add(new Problem(valuesField.path(name), null, "is not used by $.template.url, its headers or its body"));
                 }
             }
         }
@@ -233,10 +262,17 @@ public final class JobParser {
      * neither a list nor a valid range counts as one (its own problem is reported when it is read).
      */
     static long expandedCount(JsonNode values) {
+        return expandedCount(values, java.time.Instant.now());
+    }
+
+    static long expandedCount(JsonNode values, java.time.Instant now) {
         long total = 1;
         for (JsonNode node : values) {
             long count = 1;
-            if (node.isArray()) {
+            if (DateWindows.isWindow(node)) {
+                DateWindows windows = DateWindows.read(new Fields(node, "$", new ArrayList<>()), now, MAX_TEMPLATE_REQUESTS);
+                count = windows == null ? 1 : windows.size();
+            } else if (node.isArray()) {
                 count = node.size();
             } else if (node.isObject() && node.path("from").canConvertToInt() && node.path("to").canConvertToInt()
                     && node.path("from").isIntegralNumber() && node.path("to").isIntegralNumber()) {
@@ -253,13 +289,23 @@ public final class JobParser {
         return total;
     }
 
+    /** The placeholders {@code text} uses: "name", or "name.start" / "name.end". */
     static Set<String> placeholders(String text) {
         Set<String> names = new LinkedHashSet<>();
         Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {
-            names.add(matcher.group(1));
+            names.add(matcher.group(2) == null ? matcher.group(1) : matcher.group(1) + "." + matcher.group(2));
         }
         return names;
+    }
+
+    /** Every string value in a JSON body, at any depth. */
+    static void strings(JsonNode node, java.util.function.Consumer<String> each) {
+        if (node.isTextual()) {
+            each.accept(node.asText());
+        } else if (node.isContainerNode()) {
+            node.elements().forEachRemaining(child -> strings(child, each));
+        }
     }
 
     private static List<String> templateValues(JsonNode node, String path, List<Problem> problems) {

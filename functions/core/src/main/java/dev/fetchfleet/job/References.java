@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the {@code {{kind:name}}} references a job may not use: a kind nobody resolves ({@code {{vault:x}}}
- * would be sent as written), or a secret reference where secrets are not resolved (only header values are).
+ * would be sent as written), or a secret reference where secrets are not resolved (header values and auth credentials are).
  * {@code {{state:NAME}}} is the dispatcher's to fill, and checked there.
  */
 final class References {
@@ -40,7 +40,8 @@ final class References {
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                boolean inHeaders = path.endsWith(".headers");
+                boolean inHeaders = path.endsWith(".headers")
+                        || path.endsWith(".auth") && Auth.SECRET_FIELDS.contains(field.getKey());
                 if (!(path.equals("$") && field.getKey().equals("incremental"))) {
                     walk(field.getValue(), path + "." + field.getKey(), inHeaders, problems);
                 }
@@ -58,10 +59,10 @@ final class References {
                 }
                 if (!SECRET_KINDS.contains(kind)) {
                     problems.add(new Problem(path, null, "uses {{" + kind + ":…}}, which is no known reference; known: "
-                            + "{{secretsmanager:NAME}} and {{ssm:NAME}} in header values, {{state:NAME}}"));
+                            + "{{secretsmanager:NAME}} and {{ssm:NAME}} in header and auth values, {{state:NAME}}"));
                 } else if (!headerValue) {
-                    problems.add(new Problem(path, null, "uses {{" + kind + ":…}} outside a header value; "
-                            + "secret references are resolved in header values only"));
+                    problems.add(new Problem(path, null, "uses {{" + kind + ":…}} outside a header value or an auth credential; "
+                            + "secret references are resolved in header values and auth credentials only"));
                 }
             }
         }

@@ -335,8 +335,9 @@ public final class RequestListExpander {
                     }
                 });
                 if (problems.size() == before) {
-                    visitor.accept(new RequestSpec(RequestReader.defaultId(template.method(), uri, template.body()),
-                            template.method(), uri, headers, template.body(), paginate), n, "$.template (request " + n + ")");
+                    JsonNode body = fill(template.body(), binding);
+                    visitor.accept(new RequestSpec(RequestReader.defaultId(template.method(), uri, body),
+                            template.method(), uri, headers, body, paginate), n, "$.template (request " + n + ")");
                 }
             }
             if (problems.size() > 50) {
@@ -351,7 +352,36 @@ public final class RequestListExpander {
     }
 
     private static String fill(String text, Map<String, String> binding) {
-        return JobParser.PLACEHOLDER.matcher(text).replaceAll(m ->
-                java.util.regex.Matcher.quoteReplacement(binding.getOrDefault(m.group(1), m.group())));
+        return JobParser.PLACEHOLDER.matcher(text).replaceAll(m -> {
+            String value = binding.get(m.group(1));
+            if (value == null) {
+                return java.util.regex.Matcher.quoteReplacement(m.group());
+            }
+            // A date window's value is its interval "start/end"; {name.start} and {name.end} are its halves.
+            return java.util.regex.Matcher.quoteReplacement(m.group(2) == null ? value : DateWindows.half(value, m.group(2).equals("start")));
+        });
+    }
+
+    /** A template body with placeholders filled in every string of it (null stays null). */
+    private static JsonNode fill(JsonNode body, Map<String, String> binding) {
+        if (body == null) {
+            return null;
+        }
+        if (body.isTextual()) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(fill(body.asText(), binding));
+        }
+        if (body.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+            copy.properties().forEach(field -> field.setValue(fill(field.getValue(), binding)));
+            return copy;
+        }
+        if (body.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = body.deepCopy();
+            for (int i = 0; i < copy.size(); i++) {
+                copy.set(i, fill(copy.get(i), binding));
+            }
+            return copy;
+        }
+        return body;
     }
 }

@@ -19,7 +19,7 @@ final class RequestReader {
     static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     static final Set<String> FIELDS = Set.of("id", "method", "url", "headers", "body", "paginate");
     static final Set<String> PAGINATE_FIELDS = Set.of("type", "path", "param", "start", "stopWhenEmpty", "limitParam",
-            "limit", "maxPages", "allowHosts");
+            "limit", "maxPages", "allowHosts", "stop", "totalPath", "into", "from");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
     /** What would split a header into two (request smuggling) or end it early. */
     static final Pattern CONTROL = Pattern.compile("[\\r\\n\\x00]");
@@ -72,8 +72,30 @@ final class RequestReader {
             p.problem("type", p.get("type"), "must be one of " + new java.util.TreeSet<>(Paginate.TYPES));
         }
         boolean needsPath = "next_url".equals(type) || "cursor".equals(type);
-        boolean needsList = "page".equals(type) || "offset".equals(type);
+        boolean counted = "page".equals(type) || "offset".equals(type);
+        Paginate.Stop stop = stop(p.object("stop"));
+        String totalPath = p.string("totalPath", null, false);
+        if (totalPath != null && !counted) {
+            p.problem("totalPath", p.get("totalPath"), "applies to types page and offset only");
+        }
+        // A list that runs empty, a total, or a stop rule: a counted chain needs one way to end.
+        boolean needsList = counted && totalPath == null && stop == null;
+        String into = p.string("into", "query", false);
+        if (!Paginate.INTO.contains(into)) {
+            p.problem("into", p.get("into"), "must be one of " + new java.util.TreeSet<>(Paginate.INTO));
+        } else if (!into.equals("query") && !counted && !"cursor".equals(type)) {
+            p.problem("into", p.get("into"), "applies to types cursor, page and offset (a " + type + " chain follows URLs)");
+        }
+        String from = p.string("from", "body", false);
+        if (!Paginate.FROM.contains(from)) {
+            p.problem("from", p.get("from"), "must be one of " + new java.util.TreeSet<>(Paginate.FROM));
+        } else if (from.equals("header") && !needsPath) {
+            p.problem("from", p.get("from"), "applies to types cursor and next_url");
+        }
         String dotPath = p.string("path", null, needsPath);
+        if (dotPath != null && !from.equals("header") && !DotPath.valid(dotPath)) {
+            p.problem("path", p.get("path"), "is not a dot path (names and list indexes such as data.-1.id, joined by '.')");
+        }
         String defaultParam = switch (type == null ? "" : type) {
             case "cursor" -> "cursor";
             case "page" -> "page";
@@ -81,6 +103,9 @@ final class RequestReader {
             default -> null;
         };
         String param = p.string("param", defaultParam, false);
+        if (param != null && "body".equals(into) && !DotPath.valid(param)) {
+            p.problem("param", p.get("param"), "is where the token goes in the JSON body: a dot path such as page.cursor");
+        }
         Integer start = p.integer("start", 1, 0, Integer.MAX_VALUE);
         String stopWhenEmpty = p.string("stopWhenEmpty", null, needsList);
         String limitParam = p.string("limitParam", "limit", false);
@@ -103,7 +128,22 @@ final class RequestReader {
         if (problems.size() > before) {
             return null;
         }
-        return new Paginate(type, dotPath, param, start, stopWhenEmpty, limitParam, limit, maxPages, allowHosts);
+        return new Paginate(type, dotPath, param, start, stopWhenEmpty, limitParam, limit, maxPages, allowHosts, stop, totalPath,
+                into, from);
+    }
+
+    /** A {@code stop} rule: {@code {"path": "has_more", "equals": false}}. */
+    private static Paginate.Stop stop(Fields stop) {
+        if (stop == null) {
+            return null;
+        }
+        stop.rejectUnknown(Set.of("path", "equals"));
+        String path = stop.string("path", null, true);
+        JsonNode equals = stop.get("equals");
+        if (equals == null || !equals.isValueNode()) {
+            stop.problem("equals", equals, "is required: the value (true, false, a number, a string or null) that ends the chain");
+        }
+        return path == null ? null : new Paginate.Stop(path, equals);
     }
 
     /**

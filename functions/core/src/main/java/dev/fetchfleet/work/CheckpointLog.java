@@ -106,7 +106,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                         bronze.forEachLine(key, CheckpointEntry.class, entry -> {
                             synchronized (entries) {
                                 keep.accept(entry.record());
-                                entries.add(new CheckpointEntry(entry.record().withoutBody(), entry.next()));
+                                entries.add(new CheckpointEntry(entry.record().withoutBody(), entry.next(), entry.nextToken()));
                             }
                         });
                         return null;
@@ -144,6 +144,11 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
 
     @Override
     public void fetched(BronzeRecord record, URI next) throws InterruptedException {
+        fetched(record, next, null);
+    }
+
+    @Override
+    public void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
         lock.lock();
         try {
             throwIfFailed();
@@ -151,7 +156,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             lock.unlock();
         }
         // Encoded outside the lock: a large body takes a while, and other chains append meanwhile.
-        byte[] line = bronze.encodeLine(new CheckpointEntry(record, next == null ? null : next.toString()));
+        byte[] line = bronze.encodeLine(new CheckpointEntry(record, next == null ? null : next.toString(), nextToken));
         lock.lock();
         try {
             throwIfFailed();

@@ -48,7 +48,7 @@ record ChunkProgress(List<BronzeRecord> records, Set<String> finished, Map<Strin
             } else {
                 Set<URI> fetched = new HashSet<>();
                 chain.forEach(e -> fetched.add(URI.create(e.record().url())));
-                resumeAt.put(requestId, new ChainCursor(URI.create(last.next()), last.record().page() + 1, fetched));
+                resumeAt.put(requestId, new ChainCursor(URI.create(last.next()), last.record().page() + 1, fetched, last.nextToken()));
             }
         });
         return new ChunkProgress(records, finished, resumeAt);

@@ -105,8 +105,13 @@ public final class ChunkWorker {
             report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new Fetcher.Progress() {
                 @Override
                 public void fetched(BronzeRecord record, URI next) throws InterruptedException {
+                    fetched(record, next, null);
+                }
+
+                @Override
+                public void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
                     spill.add(record);
-                    checkpoint.fetched(record, next);
+                    checkpoint.fetched(record, next, nextToken);
                 }
 
                 @Override

@@ -86,4 +86,21 @@ class SecretsTest {
 
         assertEquals(before, job);
     }
+
+    @Test
+    void redactsAuthCredentialsWrittenAsValuesAndKeepsTheirReferences() throws Exception {
+        JsonNode job = job("""
+                {'source': 'posts', 'requests': ['https://api.example.com/1'],
+                 'auth': {'type': 'oauth2', 'tokenUrl': 'https://auth.example.com/t', 'clientId': 'raw-id',
+                          'clientSecret': 'raw-secret', 'scope': 'read', 'refreshToken': '{{secretsmanager:rt}}'}}""");
+
+        JsonNode redacted = Secrets.redacted(job, List.of());
+
+        assertEquals("[redacted]", redacted.at("/auth/clientSecret").asText());
+        assertEquals("[redacted]", redacted.at("/auth/clientId").asText());
+        assertEquals("{{secretsmanager:rt}}", redacted.at("/auth/refreshToken").asText());
+        assertEquals("read", redacted.at("/auth/scope").asText());
+        assertEquals("https://auth.example.com/t", redacted.at("/auth/tokenUrl").asText());
+        assertFalse(mapper.writeValueAsString(redacted).contains("raw-"), redacted::toString);
+    }
 }

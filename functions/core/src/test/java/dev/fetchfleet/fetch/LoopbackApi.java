@@ -58,6 +58,12 @@ final class LoopbackApi implements AutoCloseable {
     }
 
     private static final String SELF = LoopbackApi.class.getName();
+    private static final String BODY = SELF + ".body";
+
+    /** The request body of {@code exchange}, as read before the responder was called. */
+    static String body(HttpExchange exchange) {
+        return (String) exchange.getAttribute(BODY);
+    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -76,6 +82,7 @@ final class LoopbackApi implements AutoCloseable {
             try (exchange) {
                 exchange.setAttribute(SELF, this);
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                exchange.setAttribute(BODY, body);
                 Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
                 synchronized (received) {

@@ -14,6 +14,7 @@ import dev.fetchfleet.dispatch.RangeExpander;
 import dev.fetchfleet.run.DispatchProgress;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.job.FailureTolerance;
@@ -107,9 +108,14 @@ class ContractFixturesTest {
     void everyDocumentThisCodeWritesCarriesItsVersionAndComesBackWhole() throws IOException {
         Map<String, JsonNode> written = writeCurrent();
         for (Map.Entry<String, JsonNode> document : written.entrySet()) {
-            // The manifest is at 2 since the job moved out of it; a range message is numbered after the chunk message.
-            int expected = document.getKey().equals("manifest") || document.getKey().equals("chunk-range") ? 2 : 1;
-            assertEquals(expected, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
+            // A range message is numbered after the chunk message; the manifest is at 2 since the job moved out of it.
+            int current = switch (document.getKey()) {
+                case "chunk-range" -> WireFormat.CHUNK_RANGE.current();
+                case "manifest" -> WireFormat.MANIFEST.current();
+                case "checkpoint-entry" -> WireFormat.CHECKPOINT_ENTRY.current();
+                default -> document.getKey().startsWith("chunk-") ? WireFormat.CHUNK_MESSAGE.current() : 1;
+            };
+            assertEquals(current, document.getValue().path(WireFormat.FIELD).asInt(-1), document.getKey() + ": " + document.getValue());
         }
         assertEquals(1, written.get("checkpoint-entry").get("record").get(WireFormat.FIELD).asInt(), "the record inside an entry too");
 
@@ -136,14 +142,16 @@ class ContractFixturesTest {
 
         WireFormat.Refused refused = assertThrows(WireFormat.Refused.class, () -> messages.decode(newer));
 
-        assertEquals("chunk message format 99 is newer than this worker reads (1): deploy the new worker before the new dispatcher",
+        assertEquals("chunk message format 99 is newer than this worker reads (" + WireFormat.CHUNK_MESSAGE.current()
+                        + "): deploy the new worker before the new dispatcher",
                 refused.getMessage());
         // A claim-check object of a newer dispatcher behind a pointer this worker can read is refused too, naming the object.
         String key = ContractSamples.RUN.claimCheckKey(1);
         String pointer = new ChunkMessages(mapper, store, 300).encode(ContractSamples.chunk());
-        store.put(key, mapper.writeValueAsBytes(withVersion(mapper.readTree(messages.encode(ContractSamples.chunk())), 2)));
+        int next = WireFormat.CHUNK_MESSAGE.current() + 1;
+        store.put(key, mapper.writeValueAsBytes(withVersion(mapper.readTree(messages.encode(ContractSamples.chunk())), next)));
         refused = assertThrows(WireFormat.Refused.class, () -> messages.decode(pointer));
-        assertEquals(store.locate(key) + ": chunk message format 2 is newer than this worker reads (1): "
+        assertEquals(store.locate(key) + ": chunk message format " + next + " is newer than this worker reads (" + (next - 1) + "): "
                 + "deploy the new worker before the new dispatcher", refused.getMessage());
     }
 
@@ -159,7 +167,7 @@ class ContractFixturesTest {
         store.put(SourceState.key("posts"), mapper.writeValueAsBytes(withVersion(written.get("state"), 99)));
 
         assertRefused(store.locate(part) + ": bronze record format 99 is newer than this reader reads (1)", () -> bronze.readPart(part));
-        assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (1)",
+        assertRefused(store.locate(CHECKPOINT_KEY) + ": checkpoint entry format 99 is newer than this worker reads (" + WireFormat.CHECKPOINT_ENTRY.current() + ")",
                 () -> CheckpointLog.read(bronze, ContractSamples.RUN, 1));
         assertRefused(store.locate(ContractSamples.RUN.manifestKey()) + ": manifest format 99 is newer than this code reads (2)",
                 () -> files.manifest(ContractSamples.RUN));
@@ -199,6 +207,30 @@ class ContractFixturesTest {
                     + ".schema.json";
             assertEquals(List.of(), shapes.problems(document.getValue(), schema), document.getKey() + " against " + schema);
         }
+    }
+
+    @Test
+    void aChunkWithAuthAndTheNewPaginateFieldsAndAnEntryWithANextTokenHaveTheirSchemasShapeAndComeBackWhole() throws IOException {
+        Chunk sample = ContractSamples.chunk();
+        java.util.List<dev.fetchfleet.job.RequestSpec> requests = new java.util.ArrayList<>(sample.requests());
+        requests.set(1, requests.get(1).withPaginate(new dev.fetchfleet.job.Paginate("offset", null, "paging.offset", 1, null,
+                "paging.limit", 50, 9, List.of(), new dev.fetchfleet.job.Paginate.Stop("has_more", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+                "meta.total", "body", null)));
+        requests.set(0, requests.get(0).withPaginate(new dev.fetchfleet.job.Paginate("cursor", "X-Next", "X-Cursor", 1, null,
+                "limit", 100, 9, List.of(), null, null, "header", "header")));
+        Chunk chunk = new Chunk(sample.run(), sample.index(), sample.chunkCount(), sample.lanes(), sample.fetch().withAuth(
+                new dev.fetchfleet.job.Auth.OAuth2("refresh_token", java.net.URI.create("https://auth.example.com/t"), "{{ssm:/id}}",
+                        "{{secretsmanager:secret}}", "read", "body", "{{secretsmanager:refresh}}")), requests);
+        ChunkMessages messages = new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES);
+        String encoded = messages.encode(chunk);
+        CheckpointEntry entry = new CheckpointEntry(ContractSamples.record(), "https://api.example.com/search", "c-2");
+        JsonNode line = mapper.readTree(bronze.encodeLine(entry));
+
+        assertEquals(List.of(), shapes.problems(mapper.readTree(encoded), "chunk-message.schema.json"));
+        assertEquals(List.of(), shapes.problems(line, "checkpoint-entry.schema.json"));
+        assertEquals(chunk, messages.decode(encoded));
+        assertEquals(entry, mapper.treeToValue(line, CheckpointEntry.class));
+        assertEquals(2, line.get(WireFormat.FIELD).asInt());
     }
 
     @Test

@@ -16,11 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A slow, sometimes failing API on loopback, for the demo and for trying jobs offline:
  * {@code GET /items/{id}} answers after {@code latency}; a {@code failureRate} share of ids fails its
- * first attempt (429 with Retry-After: 1, 500 or 503, by id) and succeeds on the next.
+ * first attempt (429 with Retry-After: 1, 500 or 503, by id) and succeeds on the next. Guarded endpoints
+ * (OAuth2, API key) are {@link DemoAuth}'s; paged lists and date windows {@link DemoLists}'.
  */
 public final class DemoApi implements AutoCloseable {
 
-    public record Options(Duration latency, double failureRate, long seed) {}
+    /** {@code tokenLife}: how long an OAuth2 token of {@code /oauth/token} lives. */
+    public record Options(Duration latency, double failureRate, long seed, Duration tokenLife) {
+        public Options(Duration latency, double failureRate, long seed) {
+            this(latency, failureRate, seed, Duration.ofMinutes(1));
+        }
+    }
 
     private final HttpServer server;
     private final Options options;
@@ -36,9 +42,24 @@ public final class DemoApi implements AutoCloseable {
     private final AtomicLong firstArrival = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastAnswer = new AtomicLong(Long.MIN_VALUE);
 
+    private final DemoAuth auth;
+    private final DemoLists lists;
+
     private DemoApi(HttpServer server, Options options) {
         this.server = server;
         this.options = options;
+        this.auth = new DemoAuth(this, options.tokenLife());
+        this.lists = new DemoLists(this);
+    }
+
+    /** The OAuth2 and API-key endpoints' counts. */
+    DemoAuth auth() {
+        return auth;
+    }
+
+    /** The paged lists' counts. */
+    DemoLists lists() {
+        return lists;
     }
 
     /**
@@ -57,6 +78,8 @@ public final class DemoApi implements AutoCloseable {
         server.createContext("/items/", api::handle);
         server.createContext("/feed/", api::feed);
         server.createContext("/_stats", api::stats);
+        api.auth.register(server);
+        api.lists.register(server);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return api;
@@ -126,8 +149,9 @@ public final class DemoApi implements AutoCloseable {
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
             HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
-                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond()
-                    + ",\"spanSeconds\":" + spanSeconds() + "}");
+                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + ",\"tokenRequests\":"
+                    + auth.tokenRequests() + ",\"unauthorized\":" + auth.unauthorized() + ",\"listCallsPastTheEnd\":"
+                    + lists.pastTheEnd() + ",\"spanSeconds\":" + spanSeconds() + "}");
         }
     }
 
@@ -148,13 +172,13 @@ public final class DemoApi implements AutoCloseable {
         });
     }
 
-    private record Answer(int status, String json, Map<String, String> headers) {}
+    record Answer(int status, String json, Map<String, String> headers) {}
 
     /**
      * One call as the API sees it: counted on arrival, answered after the latency. It is in flight until
      * its answer goes out: once that is sent the client may start the next one.
      */
-    private void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
+    void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
         long arrived = System.nanoTime();
         firstArrival.accumulateAndGet(arrived, Math::min);
         if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {

@@ -19,10 +19,16 @@ final class DemoApiCommand implements Callable<Integer> {
     @Option(names = "--failure-rate", defaultValue = "0.05", description = "Share of ids whose first call fails (default ${DEFAULT-VALUE}).")
     double failureRate;
 
+    @Option(names = "--token-life", defaultValue = "60", description = "Life of an OAuth2 token from /oauth/token, in seconds (default ${DEFAULT-VALUE}).")
+    double tokenLifeSeconds;
+
     @Override
     public Integer call() throws Exception {
-        try (DemoApi api = DemoApi.start(port, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42))) {
-            System.err.println("demo API serving GET " + api.baseUrl() + "/items/{id}; Ctrl-C stops it");
+        try (DemoApi api = DemoApi.start(port, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42,
+                Duration.ofMillis((long) (tokenLifeSeconds * 1000))))) {
+            System.err.println("demo API serving " + api.baseUrl() + ": GET /items/{id}, /feed/{chain}, /secure/items/{id} "
+                    + "(OAuth2 from POST /oauth/token), /keyed/items/{id} (API key), /stripe/customers, /offset/orders, /events; "
+                    + "POST /search; Ctrl-C stops it");
             new CountDownLatch(1).await();
         }
         return 0;
