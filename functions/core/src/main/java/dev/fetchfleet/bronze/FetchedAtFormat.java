@@ -12,9 +12,10 @@ import java.time.temporal.ChronoUnit;
 /**
  * How a bronze record's {@code fetched_at} is written: UTC with exactly three fractional digits
  * ({@code 2026-11-30T01:02:03.120Z}). {@link Instant#toString()} drops trailing zeros and whole
- * fractions, so one column mixed {@code …:03Z}, {@code …:03.12Z} and {@code …:03.123456Z}, and engines
- * that infer a type from the text (DuckDB's read_json) gave up and read it as a string. Reading accepts
- * any ISO-8601 precision, so parts written before this stay readable.
+ * fractions, so one column mixed {@code …:03Z}, {@code …:03.12Z} and {@code …:03.123456Z}: DuckDB 2.0
+ * copes, but Spark's default JSON timestamp pattern ({@code [.SSS]}) reads only none or three digits,
+ * and a fixed pattern is what a Hive SerDe or a schema-on-read user can rely on. Reading accepts any
+ * ISO-8601 precision, so parts written before this stay readable.
  */
 public final class FetchedAtFormat extends StdSerializer<Instant> {
 
