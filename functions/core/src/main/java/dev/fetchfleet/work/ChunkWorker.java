@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Processes one chunk message: fetches its requests, writes its part whole, and completes the run
@@ -91,11 +92,13 @@ public final class ChunkWorker {
             CheckpointLog.delete(bronze, run, chunk.index());
             Optional<Success> completed = completion.completeIfDone(run);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed, 0, 0);
         }
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
         ChunkProgress earlier;
+        AtomicInteger throttled = new AtomicInteger();
+        AtomicInteger retryAfterPauses = new AtomicInteger();
         boolean segmentsWritten;
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
@@ -113,6 +116,16 @@ public final class ChunkWorker {
                 @Override
                 public boolean keepsBodies() {
                     return true;
+                }
+
+                @Override
+                public void answered(int status, boolean pausedHost) {
+                    if (status == 429) {
+                        throttled.incrementAndGet();
+                    }
+                    if (pausedHost) {
+                        retryAfterPauses.incrementAndGet();
+                    }
                 }
             });
             // A record the fetcher made itself (an internal error) never went through progress; the rest
@@ -155,7 +168,7 @@ public final class ChunkWorker {
         int n = report.records().size();
         return new ChunkResult(chunk.run(), chunk.index(), n, counts, responded, n - responded,
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), completed, throttled.get(), retryAfterPauses.get());
     }
 
     public Clock clock() {
