@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +39,8 @@ public final class ChunkWorker {
     private final RunCompletion completion;
     private final Clock clock;
     private final ObjectMapper mapper;
+    /** Told of every record as its request (or page) ends, before the chunk does: a local runner's progress. */
+    private volatile Consumer<BronzeRecord> onRecord = record -> {};
 
     public ChunkWorker(ChunkMessages messages, Fetcher fetcher, BronzeWriter bronze, Clock clock) {
         this(messages, fetcher, bronze, clock, dev.fetchfleet.Json.newMapper());
@@ -50,6 +53,12 @@ public final class ChunkWorker {
         this.bronze = bronze;
         this.completion = new RunCompletion(bronze.store(), mapper, clock);
         this.clock = clock;
+    }
+
+    /** Calls {@code listener} with every record as it ends (from fetching threads; it must be quick and thread-safe). */
+    public ChunkWorker onRecord(Consumer<BronzeRecord> listener) {
+        this.onRecord = listener;
+        return this;
     }
 
     /** Time kept back at the end of an invocation to write the part and complete the run. */
@@ -111,6 +120,7 @@ public final class ChunkWorker {
                 public void fetched(BronzeRecord record, URI next) throws InterruptedException {
                     spill.add(record);
                     checkpoint.fetched(record, next);
+                    onRecord.accept(record);
                 }
 
                 @Override
