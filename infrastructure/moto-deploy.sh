@@ -102,6 +102,14 @@ run() {
 for tool in moto_server aws python3 make unzip timeout curl; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH"
 done
+# The interpreter and the AWS CLI themselves, not a version manager's shims: the checks below start
+# python and aws some hundred times, and a shim (pyenv) costs seconds each on a busy machine.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$PYTHON" "$@"; }
+AWS_CLI=$(command -v aws)
+if [[ -x "$(dirname "$PYTHON")/aws" ]]; then
+  AWS_CLI="$(dirname "$PYTHON")/aws"
+fi
 
 if [[ -n "${MOTO_PORT:-}" ]]; then
   PORT=$MOTO_PORT
@@ -115,7 +123,7 @@ ENDPOINT=http://localhost:$PORT
 # Also the default for every client: `aws cloudformation package` and `deploy` make their own S3
 # clients that ignore --endpoint-url and would otherwise try the real S3.
 export AWS_ENDPOINT_URL=$ENDPOINT
-awsm() { run "$STEP_TIMEOUT" aws --endpoint-url "$ENDPOINT" --cli-read-timeout 60 "$@"; }
+awsm() { run "$STEP_TIMEOUT" "$AWS_CLI" --endpoint-url "$ENDPOINT" --cli-read-timeout 60 "$@"; }
 
 # ------------------------------------------------------------------------------------------- build
 log "copying $ROOT as sam build would (CodeUri: .), without .git and target/"
@@ -128,7 +136,7 @@ if [[ -n "${SCHEDULES_DIR:-}" ]]; then
   rm -rf "$WORK/src/infrastructure/schedules"
   cp -r "$SCHEDULES" "$WORK/src/infrastructure/schedules"
   log "schedules from $SCHEDULES, rendered into the copy's template.yaml"
-  run "$STEP_TIMEOUT" python3 "$WORK/src/infrastructure/schedules.py" render "$WORK/src/template.yaml" >&2 \
+  run "$STEP_TIMEOUT" "$PYTHON" "$WORK/src/infrastructure/schedules.py" render "$WORK/src/template.yaml" >&2 \
     || die "schedules.py render failed"
 fi
 
@@ -162,7 +170,7 @@ curl -fsS -o /dev/null "$ENDPOINT/moto-api/" || die "moto_server does not answer
 log "moto_server answers on $ENDPOINT"
 
 SAM_TRANSLATE="$ROOT/infrastructure/sam_translate.py"
-run "$STEP_TIMEOUT" python3 "$SAM_TRANSLATE" code-uris "$WORK/src/template.yaml" "$WORK/built.json" \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" code-uris "$WORK/src/template.yaml" "$WORK/built.json" \
     DispatcherFunction="$WORK/build/DispatcherFunction" WorkerFunction="$WORK/build/WorkerFunction" \
   || die "could not point CodeUri at the artifacts"
 
@@ -175,13 +183,13 @@ awsm cloudformation package --template-file "$WORK/built.json" --s3-bucket "$DEP
   || { tail -n 20 "$WORK/package.log" >&2; die "aws cloudformation package failed"; }
 
 log "expanding the SAM transform with aws-sam-translator"
-run "$STEP_TIMEOUT" python3 "$SAM_TRANSLATE" transform "$WORK/packaged.json" "$WORK/transformed.json" \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" transform "$WORK/packaged.json" "$WORK/transformed.json" \
   || die "the SAM transform failed"
 
 # create-stack rather than `aws cloudformation deploy`: moto creates a change set's resources but never
 # gives the stack its template, so a stack made by executing a change set has no outputs.
 log "aws cloudformation create-stack --stack-name $STACK_NAME (template by URL, as sam deploy passes it)"
-run "$STEP_TIMEOUT" python3 "$SAM_TRANSLATE" moto-standins "$WORK/transformed.json" "$WORK/moto.json" \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" moto-standins "$WORK/transformed.json" "$WORK/moto.json" \
   || die "could not stand in for what moto cannot create"
 awsm s3 cp "$WORK/moto.json" "s3://$DEPLOY_BUCKET/$STACK_NAME/template.json" >/dev/null \
   || die "could not upload the template"
@@ -375,12 +383,14 @@ EMITTED=$(cat "$ROOT"/functions/worker/src/main/java/dev/fetchfleet/worker/Power
               "$ROOT"/functions/worker/src/main/java/dev/fetchfleet/worker/ResponseClasses.java \
           | grep -oE '(addMetric\("|NAMES = \{|, )"?[A-Z][A-Za-z0-9]+"' | grep -oE '[A-Z][A-Za-z0-9]+' | sort -u | tr '\n' ' ')
 expect "dashboard FetchFleet metrics are emitted by the worker" "$(get "$DASHBOARD" '
-sorted({m[1] for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"]["metrics"] if m[0] == "FetchFleet"} - set("'"$EMITTED"'".split()))')" "[]"
+sorted({m[1] for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", []) if m[0] == "FetchFleet"} - set("'"$EMITTED"'".split()))')" "[]"
 expect "dashboard plots" "$(get "$DASHBOARD" '
-sorted({(m[0], m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"]["metrics"] if m[0] != "..."}
-       | {("FetchFleet", m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"]["metrics"]
+sorted({(m[0], m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", []) if m[0] != "..."}
+       | {("FetchFleet", m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", [])
           if m[0] == "..." and isinstance(m[1], str)})')" \
-  '[["AWS/Lambda", "ConcurrentExecutions"], ["AWS/Lambda", "Duration"], ["AWS/Lambda", "Errors"], ["AWS/Lambda", "InitDuration"], ["AWS/SQS", "ApproximateAgeOfOldestMessage"], ["AWS/SQS", "ApproximateNumberOfMessagesVisible"], ["FetchFleet", "ChunkDuration"], ["FetchFleet", "ChunksContinued"], ["FetchFleet", "ChunksFailed"], ["FetchFleet", "ChunksWritten"], ["FetchFleet", "RequestsNoResponse"], ["FetchFleet", "Responses2xx"], ["FetchFleet", "Responses3xx"], ["FetchFleet", "Responses429"], ["FetchFleet", "Responses4xx"], ["FetchFleet", "Responses5xx"], ["FetchFleet", "RetryAfterPauses"], ["FetchFleet", "RunDuration"], ["FetchFleet", "RunsCompleted"], ["FetchFleet", "Throttled"]]'
+  '[["AWS/Lambda", "ConcurrentExecutions"], ["AWS/Lambda", "Duration"], ["AWS/Lambda", "Errors"], ["AWS/SQS", "ApproximateAgeOfOldestMessage"], ["AWS/SQS", "ApproximateNumberOfMessagesVisible"], ["FetchFleet", "ChunkDuration"], ["FetchFleet", "ChunksContinued"], ["FetchFleet", "ChunksFailed"], ["FetchFleet", "ChunksWritten"], ["FetchFleet", "RequestsNoResponse"], ["FetchFleet", "Responses2xx"], ["FetchFleet", "Responses3xx"], ["FetchFleet", "Responses429"], ["FetchFleet", "Responses4xx"], ["FetchFleet", "Responses5xx"], ["FetchFleet", "RetryAfterPauses"], ["FetchFleet", "RunDuration"], ["FetchFleet", "RunsCompleted"], ["FetchFleet", "Throttled"]]'
+expect "dashboard cold-start widget reads both log groups" "$(get "$DASHBOARD" '
+[w["properties"]["query"].count("/aws/lambda/'"$STACK_NAME"'/") for w in json.loads(d["DashboardBody"])["widgets"] if w["type"] == "log"]')" "[2]"
 expect "dashboard dead-letter queue" "$(get "$DASHBOARD" '"'"$(basename "$DLQ_URL")"'" in d["DashboardBody"]')" true
 
 # Log groups the roles may write to, with retention.

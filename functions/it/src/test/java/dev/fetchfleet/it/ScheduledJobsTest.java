@@ -41,7 +41,7 @@ class ScheduledJobsTest {
 
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.stream().allMatch(p -> p.startsWith(file + ": $.job.")), problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith(file + ": $.job.requests[0].url = ftp://api.example.com/posts")),
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith(file + ": $.job.requests[0].url = \"ftp://api.example.com/posts\"")),
                 problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith(file + ": $.job.chunkSize = 0")), problems.toString());
     }

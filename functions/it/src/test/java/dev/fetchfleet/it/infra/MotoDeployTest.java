@@ -41,7 +41,7 @@ class MotoDeployTest {
                  "job": {"source": "orders", "requests": [{"url": "https://api.example.com/orders?page=1"}]}}
                 """);
 
-        InfraCommand.Result deploy = InfraCommand.run("moto-deploy", Duration.ofMinutes(12),
+        InfraCommand.Result deploy = InfraCommand.run("moto-deploy", Duration.ofMinutes(25),
                 Map.of("SCHEDULES_DIR", schedules.toString()), "bash", "infrastructure/moto-deploy.sh");
 
         assertEquals(0, deploy.exitCode(), () -> deploy.describe(60));
