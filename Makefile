@@ -9,6 +9,10 @@
 
 build-DispatcherFunction:
 	$(call lambda-jar,dispatcher)
+	@# The scheduled jobs deploy with this function's rules: checked by its own parser before anything deploys.
+	JAVA_HOME="$$(bash infrastructure/find-jdk.sh)" && "$$JAVA_HOME/bin/java" -cp "$$(ls "$(ARTIFACTS_DIR)"/lib/fetchfleet-dispatcher-*-lambda.jar)" \
+	  dev.fetchfleet.dispatcher.ScheduledJobs infrastructure/schedules
+	python3 infrastructure/schedules.py check template.yaml
 
 build-WorkerFunction:
 	$(call lambda-jar,worker)

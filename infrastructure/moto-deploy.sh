@@ -7,6 +7,8 @@
 #   MOTO_PORT=5000 infrastructure/moto-deploy.sh   use a moto_server already listening there
 #   KEEP_WORK=1 ...                          keep the work directory (templates, artifacts, logs)
 #   STACK_NAME=name ...                      stack name (default fetchfleet-moto-<random>)
+#   SCHEDULES_DIR=dir ...                    deploy the schedule files of dir instead of infrastructure/schedules/
+#                                            (rendered into the copy's template.yaml; the repository is untouched)
 #
 # Steps: copy the repository as `sam build` does for CodeUri: . (without .git and target/, which also
 # keeps this build off the target/ dirs of a Maven build that may be running the test calling this),
@@ -17,10 +19,12 @@
 # template's URL in the deployment bucket as sam deploy does (moto reads that URL only in the form
 # http://localhost:PORT/bucket/key), then verify resources and settings with the AWS CLI.
 #
-# Not checked, because moto cannot show them: the bucket's public access block and TLS-only bucket policy
-# (moto's CloudFormation drops both), the DLQ alarm (moto has no CloudFormation support for
-# AWS::CloudWatch::Alarm), a role's managed policies (dropped; checked in the transformed template
-# instead), the functions' LoggingConfig and architecture, and invoking a function (needs Docker).
+# Not checked on moto, because moto cannot show them: the bucket's public access block and TLS-only bucket
+# policy (moto's CloudFormation drops both), the functions' LoggingConfig and architecture, and invoking a
+# function (needs Docker). moto's CloudFormation has no model for AWS::CloudWatch::Alarm, AWS::Glue::* or
+# AWS::Lambda::Alias, and ignores SnapStart and EphemeralStorage: those are checked in the expanded template
+# CloudFormation would get (as are a role's managed policies, which moto drops). The alias is replaced by its
+# function for moto (sam_translate.py moto-standins), so rules and the event source exist to be checked.
 # cfn-lint template.yaml covers their syntax.
 set -euo pipefail
 
@@ -98,6 +102,14 @@ run() {
 for tool in moto_server aws python3 make unzip timeout curl; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH"
 done
+# The interpreter and the AWS CLI themselves, not a version manager's shims: the checks below start
+# python and aws some hundred times, and a shim (pyenv) costs seconds each on a busy machine.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$PYTHON" "$@"; }
+AWS_CLI=$(command -v aws)
+if [[ -x "$(dirname "$PYTHON")/aws" ]]; then
+  AWS_CLI="$(dirname "$PYTHON")/aws"
+fi
 
 if [[ -n "${MOTO_PORT:-}" ]]; then
   PORT=$MOTO_PORT
@@ -111,13 +123,22 @@ ENDPOINT=http://localhost:$PORT
 # Also the default for every client: `aws cloudformation package` and `deploy` make their own S3
 # clients that ignore --endpoint-url and would otherwise try the real S3.
 export AWS_ENDPOINT_URL=$ENDPOINT
-awsm() { run "$STEP_TIMEOUT" aws --endpoint-url "$ENDPOINT" --cli-read-timeout 60 "$@"; }
+awsm() { run "$STEP_TIMEOUT" "$AWS_CLI" --endpoint-url "$ENDPOINT" --cli-read-timeout 60 "$@"; }
 
 # ------------------------------------------------------------------------------------------- build
 log "copying $ROOT as sam build would (CodeUri: .), without .git and target/"
 mkdir -p "$WORK/src" "$WORK/build"
 tar -C "$ROOT" --exclude=./.git --exclude=./.aws-sam --exclude=./target --exclude='./functions/*/target' \
     -cf - . | tar -C "$WORK/src" -xf -
+SCHEDULES="$ROOT/infrastructure/schedules"
+if [[ -n "${SCHEDULES_DIR:-}" ]]; then
+  SCHEDULES=$(cd "$SCHEDULES_DIR" && pwd)
+  rm -rf "$WORK/src/infrastructure/schedules"
+  cp -r "$SCHEDULES" "$WORK/src/infrastructure/schedules"
+  log "schedules from $SCHEDULES, rendered into the copy's template.yaml"
+  run "$STEP_TIMEOUT" "$PYTHON" "$WORK/src/infrastructure/schedules.py" render "$WORK/src/template.yaml" >&2 \
+    || die "schedules.py render failed"
+fi
 
 for fn in DispatcherFunction WorkerFunction; do
   log "make build-$fn (ARTIFACTS_DIR=$WORK/build/$fn)"
@@ -149,7 +170,7 @@ curl -fsS -o /dev/null "$ENDPOINT/moto-api/" || die "moto_server does not answer
 log "moto_server answers on $ENDPOINT"
 
 SAM_TRANSLATE="$ROOT/infrastructure/sam_translate.py"
-run "$STEP_TIMEOUT" python3 "$SAM_TRANSLATE" code-uris "$ROOT/template.yaml" "$WORK/built.json" \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" code-uris "$WORK/src/template.yaml" "$WORK/built.json" \
     DispatcherFunction="$WORK/build/DispatcherFunction" WorkerFunction="$WORK/build/WorkerFunction" \
   || die "could not point CodeUri at the artifacts"
 
@@ -162,13 +183,15 @@ awsm cloudformation package --template-file "$WORK/built.json" --s3-bucket "$DEP
   || { tail -n 20 "$WORK/package.log" >&2; die "aws cloudformation package failed"; }
 
 log "expanding the SAM transform with aws-sam-translator"
-run "$STEP_TIMEOUT" python3 "$SAM_TRANSLATE" transform "$WORK/packaged.json" "$WORK/transformed.json" \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" transform "$WORK/packaged.json" "$WORK/transformed.json" \
   || die "the SAM transform failed"
 
 # create-stack rather than `aws cloudformation deploy`: moto creates a change set's resources but never
 # gives the stack its template, so a stack made by executing a change set has no outputs.
 log "aws cloudformation create-stack --stack-name $STACK_NAME (template by URL, as sam deploy passes it)"
-awsm s3 cp "$WORK/transformed.json" "s3://$DEPLOY_BUCKET/$STACK_NAME/template.json" >/dev/null \
+run "$STEP_TIMEOUT" "$PYTHON" "$SAM_TRANSLATE" moto-standins "$WORK/transformed.json" "$WORK/moto.json" \
+  || die "could not stand in for what moto cannot create"
+awsm s3 cp "$WORK/moto.json" "s3://$DEPLOY_BUCKET/$STACK_NAME/template.json" >/dev/null \
   || die "could not upload the template"
 awsm cloudformation create-stack --stack-name "$STACK_NAME" --capabilities CAPABILITY_IAM \
     --template-url "$ENDPOINT/$DEPLOY_BUCKET/$STACK_NAME/template.json" >/dev/null \
@@ -294,15 +317,81 @@ expect "ESM BatchSize" "$(get "$ESM" 'd["EventSourceMappings"][0]["BatchSize"]')
 expect "ESM FunctionResponseTypes" "$(get "$ESM" 'd["EventSourceMappings"][0]["FunctionResponseTypes"]')" '["ReportBatchItemFailures"]'
 expect "ESM MaximumConcurrency" "$(get "$ESM" 'd["EventSourceMappings"][0]["ScalingConfig"]["MaximumConcurrency"]')" 10
 
-# The schedule: an EventBridge rule targeting the dispatcher, disabled until ScheduleEnabled=true.
-RULE=$(get "$(json events list-rule-names-by-target --target-arn "$(get "$DISPATCHER_CONFIG" 'd["FunctionArn"]')")" 'd["RuleNames"][0]')
-RULE_JSON=$(json events describe-rule --name "$RULE")
-expect "rule State" "$(get "$RULE_JSON" 'd["State"]')" DISABLED
-expect "rule ScheduleExpression" "$(get "$RULE_JSON" 'd["ScheduleExpression"]')" "rate(1 day)"
-expect "rule target input" "$(get "$(json events list-targets-by-rule --rule "$RULE")" 'd["Targets"][0]["Input"]')" "$DEFAULT_SCHEDULE_JOB"
-expect "dispatcher invoke permission" "$(get "$(json lambda get-policy --function-name "$DISPATCHER")" '
-[(s["Principal"]["Service"], s["Condition"]["ArnLike"]["AWS:SourceArn"]) for s in json.loads(d["Policy"])["Statement"]]')" \
-  "$(get "$RULE_JSON" '[["events.amazonaws.com", d["Arn"]]]')"
+# The schedules: the ScheduleJob parameter's rule and one rule per file of the schedules directory, each
+# targeting the dispatcher with its own job as input, all disabled until ScheduleEnabled=true.
+RULES=$(get "$(json events list-rule-names-by-target --target-arn "$(get "$DISPATCHER_CONFIG" 'd["FunctionArn"]')")" '" ".join(sorted(d["RuleNames"]))')
+RULE_ROWS=()
+RULE_ARNS=()
+for rule in $RULES; do
+  RULE_JSON=$(json events describe-rule --name "$rule")
+  TARGETS=$(json events list-targets-by-rule --rule "$rule")
+  RULE_ROWS+=("$(get "$TARGETS" 'str(len(d["Targets"]))')|$(get "$RULE_JSON" 'd["State"]')|$(get "$RULE_JSON" 'd["ScheduleExpression"]')|$(get "$TARGETS" 'd["Targets"][0]["Input"]')")
+  RULE_ARNS+=("$(get "$RULE_JSON" 'd["Arn"]')")
+done
+EXPECTED_RULES=$(python3 - "$SCHEDULES" "$DEFAULT_SCHEDULE_JOB" <<'PY'
+import json, os, sys
+rows = ["1|DISABLED|rate(1 day)|" + sys.argv[2]]
+for name in sorted(f for f in os.listdir(sys.argv[1]) if f.endswith(".json")):
+    doc = json.load(open(os.path.join(sys.argv[1], name), encoding="utf-8"))
+    rows.append("1|DISABLED|%s|%s" % (doc["schedule"], json.dumps(doc["job"], separators=(",", ":"), ensure_ascii=False)))
+print("\n".join(sorted(rows)))
+PY
+)
+expect "rules targeting the dispatcher (targets|state|expression|input)" "$(printf '%s\n' "${RULE_ROWS[@]}" | sort)" "$EXPECTED_RULES"
+expect "dispatcher invoke permissions, one per rule" "$(get "$(json lambda get-policy --function-name "$DISPATCHER")" '
+sorted((s["Principal"]["Service"], s["Condition"]["ArnLike"]["AWS:SourceArn"]) for s in json.loads(d["Policy"])["Statement"])')" \
+  "$(python3 -c 'import json, sys; print(json.dumps(sorted(["events.amazonaws.com", a] for a in sys.argv[1:]), sort_keys=True))' "${RULE_ARNS[@]}")"
+SCHEDULE_COUNT=${#RULE_ARNS[@]}
+
+# In the template CloudFormation gets (moto has no alias; see the header): every rule and the SQS event
+# source invoke the `live` alias of a published version, and SnapStart is on where Lambda allows it.
+TRANSFORMED=$(cat "$WORK/transformed.json")
+expect "rule targets (expanded template)" "$(get "$TRANSFORMED" '
+sorted({json.dumps(t["Arn"]) for r in d["Resources"].values() if r["Type"] == "AWS::Events::Rule" for t in r["Properties"]["Targets"]})')" \
+  '["{\"Ref\": \"DispatcherFunctionAliaslive\"}"]'
+expect "event source function (expanded template)" "$(get "$TRANSFORMED" '
+[r["Properties"]["FunctionName"] for r in d["Resources"].values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]')" \
+  '[{"Ref": "WorkerFunctionAliaslive"}]'
+expect "aliases on published versions (expanded template)" "$(get "$TRANSFORMED" '
+sorted((k, r["Properties"]["Name"], r["Properties"]["FunctionName"]["Ref"], r["Properties"]["FunctionVersion"]["Fn::GetAtt"][0].startswith(r["Properties"]["FunctionName"]["Ref"] + "Version"))
+       for k, r in d["Resources"].items() if r["Type"] == "AWS::Lambda::Alias")')" \
+  '[["DispatcherFunctionAliaslive", "live", "DispatcherFunction", true], ["WorkerFunctionAliaslive", "live", "WorkerFunction", true]]'
+expect "SnapStart (expanded template)" "$(get "$TRANSFORMED" '
+{k: r["Properties"].get("SnapStart") for k, r in d["Resources"].items() if r["Type"] == "AWS::Lambda::Function"}')" \
+  '{"DispatcherFunction": {"ApplyOn": "PublishedVersions"}, "WorkerFunction": {"Fn::If": ["WorkerCanSnapStart", {"ApplyOn": "PublishedVersions"}, {"Ref": "AWS::NoValue"}]}}'
+
+# Glue: a table over bronze with projected partitions, the record's own source and run_id not among its columns.
+expect "Glue table (expanded template)" "$(get "$TRANSFORMED" '
+[(t["DatabaseName"], t["TableInput"]["Name"], [k["Name"] for k in t["TableInput"]["PartitionKeys"]],
+  sorted({c["Name"] for c in t["TableInput"]["StorageDescriptor"]["Columns"]} & {"source", "run_id", "ingest_date"}),
+  {c["Name"]: c["Type"] for c in t["TableInput"]["StorageDescriptor"]["Columns"] if c["Name"] in ("fetched_at", "status", "duration_ms")},
+  t["TableInput"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"], t["TableInput"]["Parameters"]["projection.enabled"])
+ for t in (r["Properties"] for r in d["Resources"].values() if r["Type"] == "AWS::Glue::Table")]')" \
+  '[[{"Ref": "BronzeDatabase"}, "bronze", ["source", "ingest_date", "run_id"], [], {"duration_ms": "bigint", "fetched_at": "timestamp", "status": "int"}, "org.openx.data.jsonserde.JsonSerDe", "true"]]'
+expect "Glue database (expanded template)" "$(get "$TRANSFORMED" '
+[r["Properties"]["DatabaseInput"]["Name"] for r in d["Resources"].values() if r["Type"] == "AWS::Glue::Database"]')" '[{"Ref": "GlueDatabaseName"}]'
+
+# Alarms (expanded template; moto has no model): dead letters, throttling, an overdue run.
+expect "alarms (expanded template)" "$(get "$TRANSFORMED" '
+sorted((r["Properties"]["Namespace"], r["Properties"]["MetricName"]) for r in d["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm")')" \
+  '[["AWS/SQS", "ApproximateAgeOfOldestMessage"], ["AWS/SQS", "ApproximateNumberOfMessagesVisible"], ["FetchFleet", "Throttled"]]'
+
+# The dashboard, on moto: it plots every metric the worker emits through Powertools that it is meant to, and
+# no FetchFleet metric the code does not emit (the names are read from the code, so a rename shows here).
+DASHBOARD=$(json cloudwatch get-dashboard --dashboard-name "$(output DashboardName)")
+EMITTED=$(cat "$ROOT"/functions/worker/src/main/java/dev/fetchfleet/worker/PowertoolsWorkerMetrics.java \
+              "$ROOT"/functions/worker/src/main/java/dev/fetchfleet/worker/ResponseClasses.java \
+          | grep -oE '(addMetric\("|NAMES = \{|, )"?[A-Z][A-Za-z0-9]+"' | grep -oE '[A-Z][A-Za-z0-9]+' | sort -u | tr '\n' ' ')
+expect "dashboard FetchFleet metrics are emitted by the worker" "$(get "$DASHBOARD" '
+sorted({m[1] for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", []) if m[0] == "FetchFleet"} - set("'"$EMITTED"'".split()))')" "[]"
+expect "dashboard plots" "$(get "$DASHBOARD" '
+sorted({(m[0], m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", []) if m[0] != "..."}
+       | {("FetchFleet", m[1]) for w in json.loads(d["DashboardBody"])["widgets"] for m in w["properties"].get("metrics", [])
+          if m[0] == "..." and isinstance(m[1], str)})')" \
+  '[["AWS/Lambda", "ConcurrentExecutions"], ["AWS/Lambda", "Duration"], ["AWS/Lambda", "Errors"], ["AWS/SQS", "ApproximateAgeOfOldestMessage"], ["AWS/SQS", "ApproximateNumberOfMessagesVisible"], ["FetchFleet", "ChunkDuration"], ["FetchFleet", "ChunksContinued"], ["FetchFleet", "ChunksFailed"], ["FetchFleet", "ChunksWritten"], ["FetchFleet", "RequestsNoResponse"], ["FetchFleet", "Responses2xx"], ["FetchFleet", "Responses3xx"], ["FetchFleet", "Responses429"], ["FetchFleet", "Responses4xx"], ["FetchFleet", "Responses5xx"], ["FetchFleet", "RetryAfterPauses"], ["FetchFleet", "RunDuration"], ["FetchFleet", "RunsCompleted"], ["FetchFleet", "Throttled"]]'
+expect "dashboard cold-start widget reads both log groups" "$(get "$DASHBOARD" '
+[w["properties"]["query"].count("/aws/lambda/'"$STACK_NAME"'/") for w in json.loads(d["DashboardBody"])["widgets"] if w["type"] == "log"]')" "[2]"
+expect "dashboard dead-letter queue" "$(get "$DASHBOARD" '"'"$(basename "$DLQ_URL")"'" in d["DashboardBody"]')" true
 
 # Log groups the roles may write to, with retention.
 expect "log groups" "$(get "$(json logs describe-log-groups --log-group-name-prefix "/aws/lambda/$STACK_NAME/")" \
@@ -318,9 +407,10 @@ chunk queue      $QUEUE_URL
 dead letters     $DLQ_URL
 dispatcher       $DISPATCHER ($DISPATCHER_HANDLER)
 worker           $WORKER ($WORKER_HANDLER)
-schedule rule    $RULE
+schedules        $SCHEDULE_COUNT rules targeting the dispatcher
 checks           $PASSES passed, $FAILURES failed, in $((SECONDS - START)) s
-not checkable    public access block, TLS-only bucket policy, DLQ alarm, invocation (see header)
+not on moto      public access block, TLS-only bucket policy, invocation; alarms, Glue, alias, SnapStart
+                 checked in the expanded template (see header)
 SUMMARY
 [[ $FAILURES -eq 0 ]] || die "$FAILURES check(s) failed"
 log "OK"

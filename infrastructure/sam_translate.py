@@ -6,6 +6,11 @@
   transform TEMPLATE OUT [Name=Value...]    what CloudFormation's AWS::Serverless-2016-10-31 transform
                                             does server side (moto does not run it), with the installed
                                             aws-sam-translator; Name=Value are parameter overrides
+  moto-standins TEMPLATE OUT                the expanded template with what moto's CloudFormation cannot
+                                            create replaced: an AWS::Lambda::Alias (moto has no model for
+                                            it, and a rule or event source naming it fails) is dropped and
+                                            each Ref to it becomes its function's ARN. The checks of the
+                                            alias itself read the expanded template, not moto.
 
 Both read YAML with CloudFormation short tags (!Ref, !Sub, ...) or JSON, and write JSON.
 """
@@ -85,12 +90,46 @@ def sam_transform(template_path: str, out_path: str, args: list[str]) -> None:
     write_json(out_path, translated)
 
 
+def moto_standins(template_path: str, out_path: str) -> None:
+    with open(template_path, encoding="utf-8") as f:
+        template = json.load(f)
+    resources = template["Resources"]
+    aliases = {k: v["Properties"]["FunctionName"] for k, v in resources.items() if v["Type"] == "AWS::Lambda::Alias"}
+
+    # A FunctionName (event source, permission) takes the function's name; anything else (a rule's
+    # target Arn) its ARN, as the alias's Ref would have given.
+    def replace(node, key=None):
+        if isinstance(node, dict):
+            if set(node) == {"Ref"} and node["Ref"] in aliases:
+                function = aliases[node["Ref"]]
+                if key == "FunctionName" or not (isinstance(function, dict) and "Ref" in function):
+                    return function
+                return {"Fn::GetAtt": [function["Ref"], "Arn"]}
+            return {k: replace(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [replace(v, key) for v in node]
+        return node
+
+    for alias in aliases:
+        del resources[alias]
+    template = replace(template)
+    for resource in template["Resources"].values():
+        depends = resource.get("DependsOn")
+        if isinstance(depends, list):
+            resource["DependsOn"] = [d for d in depends if d not in aliases]
+        elif depends in aliases:
+            del resource["DependsOn"]
+    write_json(out_path, template)
+
+
 def main(argv: list[str]) -> None:
-    if len(argv) < 3 or argv[0] not in ("code-uris", "transform"):
+    if len(argv) < 3 or argv[0] not in ("code-uris", "transform", "moto-standins"):
         sys.exit(__doc__)
     command, template_path, out_path, rest = argv[0], argv[1], argv[2], argv[3:]
     if command == "code-uris":
         code_uris(template_path, out_path, rest)
+    elif command == "moto-standins":
+        moto_standins(template_path, out_path)
     else:
         sam_transform(template_path, out_path, rest)
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.fetchfleet.WireFormat;
 import java.time.Instant;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Map;
  * One line of a bronze part: one request and how it ended. {@code status} is null when no response
  * came back, and then {@code error} says why. {@code schema_version} is {@link WireFormat#BRONZE_RECORD}'s:
  * a line without one (written before versions) reads as before, a newer one is refused, and a record once
- * read is held, and written again, in this code's version.
+ * read is held, and written again, in this code's version. {@code fetched_at} is held and written in
+ * milliseconds ({@link FetchedAtFormat}), the same number of digits on every line, so engines read it as a timestamp.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"schema_version", "run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
@@ -28,7 +30,7 @@ public record BronzeRecord(
         @JsonProperty("response_headers") Map<String, String> responseHeaders,
         @JsonProperty("body") JsonNode body,
         @JsonProperty("body_encoding") String bodyEncoding,
-        @JsonProperty("fetched_at") Instant fetchedAt,
+        @JsonProperty("fetched_at") @JsonSerialize(using = FetchedAtFormat.class) Instant fetchedAt,
         @JsonProperty("duration_ms") long durationMs,
         @JsonProperty("attempts") int attempts,
         @JsonProperty("error") String error,
@@ -36,6 +38,7 @@ public record BronzeRecord(
         @JsonProperty("schema_version") int schemaVersion) {
 
     public BronzeRecord {
+        fetchedAt = FetchedAtFormat.held(fetchedAt);
         schemaVersion = WireFormat.BRONZE_RECORD.read(schemaVersion);
     }
 

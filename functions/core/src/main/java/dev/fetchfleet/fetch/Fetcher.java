@@ -109,6 +109,13 @@ public final class Fetcher {
         default boolean keepsBodies() {
             return false;
         }
+
+        /**
+         * Every attempt's answer as it comes, retried or not: for counting throttling, which the
+         * records (one per request, its last answer) cannot show. {@code pausedHost}: the answer
+         * carried a Retry-After that quiets its host.
+         */
+        default void answered(int status, boolean pausedHost) {}
     }
 
     /**
@@ -245,7 +252,7 @@ public final class Fetcher {
             try (BodyBudget.Share share = budget.share()) {
                 BronzeRecord record;
                 try {
-                    record = fetchOne(run, request, config, credentials, retry, inFlight, host, startDeadline, share);
+                    record = fetchOne(run, request, config, credentials, retry, inFlight, host, startDeadline, share, progress);
                 } catch (RuntimeException e) {
                     record = responses.unsent(run, request, e);
                 }
@@ -279,7 +286,7 @@ public final class Fetcher {
                 PageAddress goOn = null;
                 try {
                     record = fetchOne(run, Pagination.request(paginate, request, at), config, credentials, retry, inFlight, host,
-                            startDeadline, share);
+                            startDeadline, share, progress);
                     if (record == null) {
                         return new Chain(pages, false);
                     }
@@ -332,7 +339,8 @@ public final class Fetcher {
      * well, so that a retry at the deadline does not end a long chain), never turned into an error.
      */
     private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, Credentials credentials, RetryPolicy retry,
-                                  Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share)
+                                  Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share,
+                                  Progress progress)
             throws InterruptedException {
         RequestSpec recorded = request.withUrl(credentials.recorded(request.url()));
         boolean renewed = false;
@@ -367,8 +375,10 @@ public final class Fetcher {
                     response = sender.send(signed.wire(), config, share);
                     // Learned before this request gives up its place at the host, so that the next request
                     // already waiting for that place obeys a 429 or a Retry-After instead of racing it.
-                    host.heard(response.statusCode(), retry.retryable(response.statusCode()),
-                            retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+                    boolean retryable = retry.retryable(response.statusCode());
+                    Optional<Duration> retryAfter = retry.retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                    host.heard(response.statusCode(), retryable, retryAfter);
+                    progress.answered(response.statusCode(), retryable && retryAfter.isPresent());
                 } finally {
                     host.release();
                 }

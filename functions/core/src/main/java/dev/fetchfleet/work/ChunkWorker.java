@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Processes one chunk message: fetches its requests, writes its part whole, and completes the run
@@ -36,6 +38,8 @@ public final class ChunkWorker {
     private final RunCompletion completion;
     private final Clock clock;
     private final ObjectMapper mapper;
+    /** Told of every record as its request (or page) ends, before the chunk does: a local runner's progress. */
+    private volatile Consumer<BronzeRecord> onRecord = record -> {};
 
     public ChunkWorker(ChunkMessages messages, Fetcher fetcher, BronzeWriter bronze, Clock clock) {
         this(messages, fetcher, bronze, clock, dev.fetchfleet.Json.newMapper());
@@ -48,6 +52,12 @@ public final class ChunkWorker {
         this.bronze = bronze;
         this.completion = new RunCompletion(bronze.store(), mapper, clock);
         this.clock = clock;
+    }
+
+    /** Calls {@code listener} with every record as it ends (from fetching threads; it must be quick and thread-safe). */
+    public ChunkWorker onRecord(Consumer<BronzeRecord> listener) {
+        this.onRecord = listener;
+        return this;
     }
 
     /** Time kept back at the end of an invocation to write the part and complete the run. */
@@ -90,11 +100,13 @@ public final class ChunkWorker {
             CheckpointLog.delete(bronze, run, chunk.index());
             Optional<Success> completed = completion.completeIfDone(run);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
-                    fetcher.ticker().millisSince(start), completed);
+                    fetcher.ticker().millisSince(start), completed, 0, 0);
         }
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
         ChunkProgress earlier;
+        AtomicInteger throttled = new AtomicInteger();
+        AtomicInteger retryAfterPauses = new AtomicInteger();
         boolean segmentsWritten;
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
@@ -112,11 +124,22 @@ public final class ChunkWorker {
                 public void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
                     spill.add(record);
                     checkpoint.fetched(record, next, nextToken);
+                    onRecord.accept(record);
                 }
 
                 @Override
                 public boolean keepsBodies() {
                     return true;
+                }
+
+                @Override
+                public void answered(int status, boolean pausedHost) {
+                    if (status == 429) {
+                        throttled.incrementAndGet();
+                    }
+                    if (pausedHost) {
+                        retryAfterPauses.incrementAndGet();
+                    }
                 }
             });
             // A record the fetcher made itself (an internal error) never went through progress; the rest
@@ -159,7 +182,7 @@ public final class ChunkWorker {
         int n = report.records().size();
         return new ChunkResult(chunk.run(), chunk.index(), n, counts, responded, n - responded,
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
-                fetcher.ticker().millisSince(start), completed);
+                fetcher.ticker().millisSince(start), completed, throttled.get(), retryAfterPauses.get());
     }
 
     public Clock clock() {

@@ -98,6 +98,6 @@ class DateWindowTemplateTest {
         assertTrue(rejected("{'url': 'https://a.example.com/{n.start}', 'values': {'n': [1, 2]}}")
                 .getMessage().contains("only a date window"));
         assertTrue(rejected("{'url': 'https://a.example.com/{d.start}', 'values': {'d': {'from': '1900-01-01', 'to': '2026-01-01', 'step': 'PT1M'}}}")
-                .getMessage().contains("expands to more than 1000000 requests"));
+                .getMessage().contains("expands to more than " + JobParser.MAX_TEMPLATE_REQUESTS + " requests"));
     }
 }

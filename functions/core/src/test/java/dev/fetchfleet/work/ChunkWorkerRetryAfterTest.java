@@ -120,6 +120,41 @@ class ChunkWorkerRetryAfterTest {
         assertEquals(1 + PAUSED, pausedAsked.get());
     }
 
+    /** The records keep a request's last answer only; the throttling on the way there is counted for metrics. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void every429AndEachRetryAfterPauseIsCountedThoughTheRecordsKeepOnlyTheFinal200s() throws Exception {
+        java.util.Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        String api = start(exchange -> {
+            int call = calls.computeIfAbsent(exchange.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+            String item = exchange.getRequestURI().getPath();
+            if (call == 1 && item.endsWith("/0")) {
+                exchange.getResponseHeaders().add("Retry-After", "1"); // throttled and told to pause
+                exchange.sendResponseHeaders(429, -1);
+                exchange.close();
+            } else if (call == 1 && item.endsWith("/1")) {
+                exchange.sendResponseHeaders(429, -1); // throttled, no pause asked
+                exchange.close();
+            } else {
+                respond(exchange, "{\"ok\":true}");
+            }
+        });
+        BronzeStore store = new LocalBronzeStore(root);
+        List<String> requests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            requests.add("{\"id\":\"r-" + i + "\",\"url\":\"" + api + "/items/" + i + "\"}");
+        }
+        String message = chunkMessage(store, requests, "{\"timeoutSeconds\":5,\"retry\":{\"maxAttempts\":3,\"baseDelayMillis\":10,"
+                + "\"maxDelayMillis\":50}}");
+
+        ChunkResult result = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC())
+                .process(message, Instant.now().plusSeconds(120));
+
+        assertEquals(java.util.Map.of("200", 3L), result.statusCounts());
+        assertEquals(2, result.throttled(), "both 429 answers, though each request ended in a 200");
+        assertEquals(1, result.retryAfterPauses());
+    }
+
     private interface Handler {
         void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException;
     }

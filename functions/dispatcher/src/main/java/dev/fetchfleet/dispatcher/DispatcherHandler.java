@@ -36,6 +36,7 @@ public final class DispatcherHandler implements RequestStreamHandler {
     /** Lambda's constructor: configuration from the environment (BRONZE_ROOT, CHUNK_QUEUE_URL; see {@link FleetEnvironment}). */
     public DispatcherHandler() {
         this(FleetEnvironment.system().dispatcher());
+        DispatcherPriming.install(mapper);
     }
 
     public DispatcherHandler(Dispatcher dispatcher) {

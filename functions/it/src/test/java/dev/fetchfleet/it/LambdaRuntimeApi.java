@@ -35,6 +35,8 @@ final class LambdaRuntimeApi implements AutoCloseable {
     private final BlockingQueue<Invocation> events = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
     private final CompletableFuture<Answer> initError = new CompletableFuture<>();
+    /** System.nanoTime() of the runtime client's first poll for an event: its init is over. */
+    private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
     private final Duration timeout;
 
     private LambdaRuntimeApi(HttpServer server, Duration timeout) {
@@ -67,11 +69,22 @@ final class LambdaRuntimeApi implements AutoCloseable {
                 .get(timeout.toSeconds() + 10, TimeUnit.SECONDS);
     }
 
+    /** When the function first asked for an event (System.nanoTime()), that is, when its init ended. */
+    long awaitFirstPoll() throws Exception {
+        return CompletableFuture.anyOf(firstPoll, initError).thenApply(done -> {
+            if (done instanceof Answer failed) {
+                throw new IllegalStateException("init failed: " + failed.body());
+            }
+            return (Long) done;
+        }).get(timeout.toSeconds() + 10, TimeUnit.SECONDS);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().substring(PREFIX.length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
+                firstPoll.complete(System.nanoTime());
                 Invocation next = events.take(); // a runtime client long-polls here between invocations
                 exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.requestId());
                 exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(next.deadline().toEpochMilli()));

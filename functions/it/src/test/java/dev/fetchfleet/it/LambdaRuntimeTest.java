@@ -31,6 +31,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -110,6 +111,80 @@ class LambdaRuntimeTest {
             }
             assertTrue(new RunFiles(new LocalBronzeStore(bronze), MAPPER).readSuccess(run).isPresent(), "the last chunk completed the run");
         }
+    }
+
+    /**
+     * Cold-start figures, not a test of them (the machine is shared and noisy): each handler's init
+     * (runtime client JVM start until its first poll for an event) and first and second invocation, with
+     * and without the priming SnapStart runs before its snapshot (FETCHFLEET_PRIME_AT_INIT makes init
+     * run it). Medians of {@code fetchfleet.coldstart.rounds} fresh JVMs each, printed and written to
+     * target/coldstart.md. Run with -Dtest=LambdaRuntimeTest#coldStart* -Dfetchfleet.coldstart=true.
+     * What it cannot show: a SnapStart restore (Firecracker's snapshot of the microVM), which only Lambda does.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fetchfleet.coldstart", matches = "true")
+    void coldStartFiguresUnderTheRuntimeClientWithAndWithoutPriming(@TempDir Path dir) throws Exception {
+        int rounds = Integer.getInteger("fetchfleet.coldstart.rounds", 5);
+        SqsClient sqs = LocalServers.sqs().client();
+        Map<String, List<long[]>> figures = new java.util.TreeMap<>();
+        try (SlowApi api = new SlowApi(10)) {
+            for (int round = 0; round < rounds; round++) {
+                for (boolean primed : new boolean[] {false, true}) {
+                    String queue = sqs.createQueue(b -> b.queueName("cold-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+                    Path here = Files.createDirectories(dir.resolve("r" + round + (primed ? "p" : "u")));
+                    Map<String, String> env = Map.of("BRONZE_ROOT", here.resolve("bronze").toString(), "CHUNK_QUEUE_URL", queue,
+                            "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow",
+                            "FETCHFLEET_PRIME_AT_INIT", Boolean.toString(primed));
+                    ObjectNode schedule = (ObjectNode) MAPPER.readTree(Repo.file("events/schedule-event.json").toFile());
+                    ObjectNode job = (ObjectNode) schedule.get("detail");
+                    job.put("chunkSize", 10);
+                    ((ObjectNode) job.get("template")).put("url", api.base() + "/items/{id}");
+                    ((ObjectNode) job.get("template").get("values").get("id")).put("to", 20);
+                    String mode = primed ? "primed" : "not primed";
+
+                    long[] dispatcher = measure(here, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env,
+                            List.of(MAPPER.writeValueAsString(schedule), MAPPER.writeValueAsString(schedule)));
+                    figures.computeIfAbsent("dispatcher, " + mode, k -> new ArrayList<>()).add(dispatcher);
+                    List<Message> chunks = new ArrayList<>();
+                    while (chunks.size() < 2) {
+                        chunks.addAll(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(2)).messages());
+                    }
+                    long[] worker = measure(here, "worker", "dev.fetchfleet.worker.WorkerHandler::handleRequest", env,
+                            List.of(sqsEvent(List.of(chunks.get(0).messageId()), List.of(chunks.get(0).body())),
+                                    sqsEvent(List.of(chunks.get(1).messageId()), List.of(chunks.get(1).body()))));
+                    figures.computeIfAbsent("worker, " + mode, k -> new ArrayList<>()).add(worker);
+                }
+            }
+        }
+        StringBuilder table = new StringBuilder("| function, priming | init ms | first invocation ms | init + first ms | second invocation ms |\n|---|---|---|---|---|\n");
+        figures.forEach((name, runs) -> table.append("| ").append(name).append(" | ").append(median(runs, 0)).append(" | ")
+                .append(median(runs, 1)).append(" | ").append(median(runs, 3)).append(" | ").append(median(runs, 2)).append(" |\n"));
+        table.append("\nMedians of ").append(rounds).append(" fresh runtime-client JVMs each (").append(Runtime.version())
+                .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs).\n");
+        System.out.println(table);
+        Files.writeString(Path.of("target", "coldstart.md"), table);
+    }
+
+    /** {init, first invocation, second invocation, init + first} in ms for one fresh JVM of a handler. */
+    private static long[] measure(Path dir, String module, String handler, Map<String, String> env, List<String> events) throws Exception {
+        long started = System.nanoTime();
+        try (Function function = Function.start(dir, module, handler, env)) {
+            long initEnd = function.runtime().awaitFirstPoll();
+            long[] took = new long[events.size()];
+            for (int i = 0; i < events.size(); i++) {
+                long before = System.nanoTime();
+                LambdaRuntimeApi.Answer answer = function.invoke(events.get(i));
+                took[i] = (System.nanoTime() - before) / 1_000_000;
+                assertFalse(answer.error(), answer.body() + "\n" + function.log());
+            }
+            long init = (initEnd - started) / 1_000_000;
+            return new long[] {init, took[0], took[1], init + took[0]};
+        }
+    }
+
+    private static long median(List<long[]> runs, int index) {
+        long[] values = runs.stream().mapToLong(r -> r[index]).sorted().toArray();
+        return values[values.length / 2];
     }
 
     /** The SQS trigger's event, shaped by the sample in events/, with these messages. */

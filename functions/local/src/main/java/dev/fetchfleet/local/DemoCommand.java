@@ -38,8 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try (DemoApi api = DemoApi.start(0, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42))) {
-            err.printf("demo API at %s: %d ms a call, %.0f%% of ids fail their first call%n",
-                    api.baseUrl(), latencyMs, failureRate * 100);
+            if (options.terminal() == TerminalMode.TEXT) {
+                err.printf("demo API at %s: %d ms a call, %.0f%% of ids fail their first call%n",
+                        api.baseUrl(), latencyMs, failureRate * 100);
+            }
             String job = """
                     {"source": "demo",
                      "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},

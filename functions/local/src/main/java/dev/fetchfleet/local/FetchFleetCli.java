@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fetchfleet", mixinStandardHelpOptions = true, version = "fetchfleet 0.1.0",
         description = "Fan slow HTTP API calls out to a fleet of workers and land every response in bronze.",
         subcommands = {RunCommand.class, DemoCommand.class, DemoApiCommand.class, BenchCommand.class,
-                StatusCommand.class, RedriveCommand.class, PlanCommand.class})
+                StatusCommand.class, RedriveCommand.class, PlanCommand.class, ValidateCommand.class})
 public final class FetchFleetCli {
 
     static final int EXIT_INVALID_JOB = 1;

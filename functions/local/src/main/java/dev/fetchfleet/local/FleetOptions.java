@@ -22,8 +22,18 @@ class FleetOptions {
             + "(or --endpoint-url); off by default, when a reference fails its chunk.")
     boolean resolveSecrets;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but what went wrong; stdout still ends with the JSON summary.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Progress on stderr as JSON objects, one per line (events dispatched, progress), for programs.")
+    boolean json;
+
     @Mixin
     AwsOptions aws = new AwsOptions();
+
+    TerminalMode terminal() {
+        return TerminalMode.of(quiet, json);
+    }
 
     LocalFleet.Options fleet() {
         return new LocalFleet.Options(workers, Duration.ofSeconds(workerTimeoutSeconds), maxReceiveCount, Duration.ofSeconds(timeoutSeconds));

@@ -3,6 +3,7 @@ package dev.fetchfleet.local;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Ticker;
 import dev.fetchfleet.aws.SqsBatchSender;
@@ -10,6 +11,7 @@ import dev.fetchfleet.aws.ContinuationQueue;
 import dev.fetchfleet.aws.DeadLetterQueue;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriteException;
+import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.run.Manifest;
@@ -75,11 +77,18 @@ public final class LocalFleet {
     private final Clock clock;
     private final Ticker ticker;
     private Runnable beforeDispatch = () -> {};
+    private TerminalMode terminal = TerminalMode.TEXT;
     private SecretReferences.Store secrets = SecretReferences.NONE;
 
     /** Where header secret references are resolved; none by default, so a local run never calls AWS unasked. */
     public LocalFleet secrets(SecretReferences.Store store) {
         this.secrets = store;
+        return this;
+    }
+
+    /** How progress is printed: lines (the default), nothing, or JSON objects one per line. */
+    LocalFleet terminal(TerminalMode mode) {
+        this.terminal = mode;
         return this;
     }
 
@@ -138,7 +147,8 @@ public final class LocalFleet {
             try {
                 for (int i = 0; i < options.workers(); i++) {
                     WorkerHandler handler = new WorkerHandler(
-                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock), tally, clock,
+                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock)
+                                    .onRecord(tally::recordEnded), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
                             new ContinuationQueue(sqs.client(), queue),
                             new RangeExpander(mapper, store, new RequestListExpander(mapper, files),
@@ -157,7 +167,7 @@ public final class LocalFleet {
                 Manifest manifest = new RunFiles(store, mapper).manifest(run);
                 int chunks = manifest.chunks();
                 fetching.release(manifest.lanes() == null ? options.workers() : Math.min(options.workers(), manifest.lanes()));
-                String problem = watch(sqs, queue, dlq, run, chunks, tally, startNanos);
+                String problem = watch(sqs, queue, dlq, run, chunks, manifest.requests(), tally, startNanos);
                 double runSeconds = (ticker.nanoTime() - dispatchNanos) / 1e9;
                 stopPollers(stop, pollers);
                 if (problem != null && sqs.depth(dlq) > 0) {
@@ -201,14 +211,20 @@ public final class LocalFleet {
                     new LocalLambdaContext("fetchfleet-dispatcher", Duration.ofMinutes(15), 1024));
             JsonNode result = mapper.readTree(out.toByteArray());
             RunRef run = new RunRef(result.get("source").asText(), result.get("ingestDate").asText(), result.get("runId").asText());
-            progress.printf("dispatched run %s: %d requests in %d chunks, %d fetching at once -> %s%n", run.runId(),
-                    result.get("requests").asInt(), result.get("chunks").asInt(), result.path("lanes").asInt(1),
-                    result.get("bronze").asText());
-            if (result.path("chunksAlreadyDone").asInt() > 0) {
-                progress.printf("resuming: %d chunks already written are not fetched again; %d sent%n",
-                        result.get("chunksAlreadyDone").asInt(), result.get("chunksSent").asInt());
+            switch (terminal) {
+                case TEXT -> {
+                    progress.printf("dispatched run %s: %d requests in %d chunks, %d fetching at once -> %s%n", run.runId(),
+                            result.get("requests").asInt(), result.get("chunks").asInt(), result.path("lanes").asInt(1),
+                            result.get("bronze").asText());
+                    if (result.path("chunksAlreadyDone").asInt() > 0) {
+                        progress.printf("resuming: %d chunks already written are not fetched again; %d sent%n",
+                                result.get("chunksAlreadyDone").asInt(), result.get("chunksSent").asInt());
+                    }
+                    result.path("warnings").forEach(w -> progress.println("warning: " + w.asText()));
+                }
+                case JSON -> progress.println(mapper.createObjectNode().put("event", "dispatched").setAll((ObjectNode) result));
+                case QUIET -> { }
             }
-            result.path("warnings").forEach(w -> progress.println("warning: " + w.asText()));
             progress.flush();
             return run;
         } catch (IOException e) {
@@ -280,20 +296,29 @@ public final class LocalFleet {
     }
 
     /** Waits for _SUCCESS, printing progress; returns why the run stopped short, or null when it completed. */
-    private String watch(EmbeddedSqs sqs, String queue, String dlq, RunRef run, int chunks, Tally tally, long startNanos)
+    private String watch(EmbeddedSqs sqs, String queue, String dlq, RunRef run, int chunks, int requests, Tally tally, long startNanos)
             throws InterruptedException {
         long deadline = startNanos + options.runTimeout().toNanos();
         long lastPrint = 0;
         while (true) {
             boolean done = store.exists(run.successKey());
             long now = ticker.nanoTime();
-            if (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
+            if (terminal != TerminalMode.QUIET && (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1))) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
                 int written = new BronzeWriter(store, mapper).partKeys(run).size();
-                progress.printf("[%6.1fs] chunks %d/%d written, %d requests fetched, %d chunk failures%s%n",
-                        (now - startNanos) / 1e9, written, chunks, tally.requests.get(), tally.chunkFailures.get(),
-                        tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
-                                + " continued past a worker's deadline");
+                // Requests as each one ends, not as their chunk does: a slow chunk shows it is moving.
+                long answered = tally.requestsEnded.get();
+                double elapsed = (now - startNanos) / 1e9;
+                if (terminal == TerminalMode.JSON) {
+                    progress.println(mapper.createObjectNode().put("event", "progress").put("elapsed_seconds", Math.round(elapsed * 10) / 10.0)
+                            .put("requests_done", answered).put("requests", requests).put("chunks_written", written).put("chunks", chunks)
+                            .put("chunk_failures", tally.chunkFailures.get()).put("chunks_continued", tally.chunksContinued.get()));
+                } else {
+                    progress.printf("[%6.1fs] %d/%d requests done, chunks %d/%d written, %d chunk failures%s%n",
+                            elapsed, answered, requests, written, chunks, tally.chunkFailures.get(),
+                            tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
+                                    + " continued past a worker's deadline");
+                }
                 progress.flush();
                 lastPrint = now;
             }
@@ -339,6 +364,14 @@ public final class LocalFleet {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong chunkFailures = new AtomicLong();
         final AtomicLong chunksContinued = new AtomicLong();
+        final AtomicLong requestsEnded = new AtomicLong();
+
+        /** A request's first record (its only one, or its first page) ends the request for the progress line. */
+        void recordEnded(BronzeRecord record) {
+            if (record.page() == 0) {
+                requestsEnded.incrementAndGet();
+            }
+        }
 
         @Override
         public void chunkDone(ChunkResult result) {

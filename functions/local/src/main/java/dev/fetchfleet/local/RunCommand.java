@@ -61,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
         ObjectMapper mapper = Json.newMapper();
         Supplier<S3Client> s3 = options.aws.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
-        LocalFleet fleet = new LocalFleet(store, S3TextFiles.s3OrLocalFile(s3), options.fleet(), err, mapper, Clock.systemUTC());
+        LocalFleet fleet = new LocalFleet(store, S3TextFiles.s3OrLocalFile(s3), options.fleet(), err, mapper, Clock.systemUTC())
+                .terminal(options.terminal());
         if (options.resolveSecrets) {
             fleet.secrets(dev.fetchfleet.worker.ParameterSecrets.forEndpoint(options.aws.endpoint()));
         }
@@ -71,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(err, e);
         }
-        if (summary.runId() != null) {
+        if (summary.runId() != null && options.terminal() == TerminalMode.TEXT) {
             err.printf("%d requests%s: %d succeeded, %d failed %s in %.1f s; one after another they would take %.0f s (%.0fx)%n",
                     summary.requests(), summary.records() == summary.requests() ? "" : " (" + summary.records() + " records with their pages)",
                     summary.succeeded(), summary.failed(), summary.statusCounts(), summary.wallSeconds(),
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         dev.fetchfleet.bronze.BronzeWriter bronze = new dev.fetchfleet.bronze.BronzeWriter(store, mapper);
         bronze.findRun(summary.source(), summary.runId()).flatMap(new dev.fetchfleet.run.RunFiles(store, mapper)::readSuccess)
                 .map(dev.fetchfleet.run.Success::state)
-                .filter(move -> !move.advanced())
+                .filter(move -> !move.advanced() && options.terminal() == TerminalMode.TEXT)
                 .ifPresent(move -> err.println("source state " + move.reason()));
         err.flush();
         try {

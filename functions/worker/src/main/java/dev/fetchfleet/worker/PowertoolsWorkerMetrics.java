@@ -1,6 +1,7 @@
 package dev.fetchfleet.worker;
 
 import dev.fetchfleet.work.ChunkResult;
+import java.time.Duration;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -21,6 +22,15 @@ final class PowertoolsWorkerMetrics implements WorkerMetrics {
         metrics.addMetric("RequestLatencyMax", result.maxLatencyMs(), MetricUnit.MILLISECONDS);
         metrics.addMetric("ChunkDuration", result.durationMs(), MetricUnit.MILLISECONDS);
         metrics.addMetric("ChunksWritten", 1, MetricUnit.COUNT);
+        // Requests by their last answer's class (the dashboard's "requests by status"), and throttling
+        // as it happened: every 429 answer, retried or not, and the Retry-After pauses it caused.
+        ResponseClasses.of(result.statusCounts()).forEach((name, count) -> metrics.addMetric(name, count, MetricUnit.COUNT));
+        metrics.addMetric("Throttled", result.throttled(), MetricUnit.COUNT);
+        metrics.addMetric("RetryAfterPauses", result.retryAfterPauses(), MetricUnit.COUNT);
+        result.runCompleted().ifPresent(success -> {
+            metrics.addMetric("RunsCompleted", 1, MetricUnit.COUNT);
+            metrics.addMetric("RunDuration", Duration.between(success.startedAt(), success.finishedAt()).toSeconds(), MetricUnit.SECONDS);
+        });
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
      */
     public WorkerHandler() {
         this(FleetEnvironment.system());
+        WorkerPriming.install();
     }
 
     private WorkerHandler(FleetEnvironment env) {
@@ -139,13 +140,15 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                     metrics.chunkFailed();
                     int receives = receiveCount(message);
                     if (deadLetters.isLastDelivery(receives) && deadLetters.park(message.getBody(), String.valueOf(e), receives)) {
-                        LOG.error("chunk failed on its last delivery; parked in the dead-letter queue with its error",
-                                entry("message_id", message.getMessageId()), entry("receive_count", receives),
+                        // The reason in the message too: a text log (the local runner's) prints only the message.
+                        LOG.error("chunk failed on its last delivery; parked in the dead-letter queue with its error: {}",
+                                String.valueOf(e), entry("message_id", message.getMessageId()), entry("receive_count", receives),
                                 entry("failure", String.valueOf(e)));
                         continue; // parked: deleting it from the chunk queue is what we want
                     }
-                    LOG.error("chunk failed; handed back to the queue", entry("message_id", message.getMessageId()),
-                            entry("receive_count", receives), entry("failure", String.valueOf(e)));
+                    LOG.error("chunk failed; handed back to the queue (delivery {}): {}", receives, String.valueOf(e),
+                            entry("message_id", message.getMessageId()), entry("receive_count", receives),
+                            entry("failure", String.valueOf(e)));
                     failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
                 }
             }

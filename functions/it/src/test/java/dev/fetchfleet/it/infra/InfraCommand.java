@@ -62,6 +62,12 @@ final class InfraCommand {
      * outlives {@code timeout} gets a TERM, {@link #GRACE} to clean up, then is killed with all it started.
      */
     static Result run(String logName, Duration timeout, String... command) throws IOException, InterruptedException {
+        return run(logName, timeout, Map.of(), command);
+    }
+
+    /** As {@link #run(String, Duration, String...)}, with {@code extraEnv} added to the environment. */
+    static Result run(String logName, Duration timeout, Map<String, String> extraEnv, String... command)
+            throws IOException, InterruptedException {
         Path log = Path.of("target", "infra", logName + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -75,6 +81,7 @@ final class InfraCommand {
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.remove("AWS_PROFILE");
         env.remove("AWS_SESSION_TOKEN");
+        env.putAll(extraEnv);
 
         long started = System.nanoTime();
         Process process = builder.start();
