@@ -82,4 +82,18 @@ class RunPlannerTest {
         // ceil(1000 / 32) = 32 rounds of a minute: the product's "about 35 minutes".
         assertEquals(32 * 60, e.alternatives().get("thread_pool_machine").wallSeconds(), 1e-6);
     }
+
+    @Test
+    void predictsDispatchAsOneReadingOfTheListThenRangesTheWorkersCutSideBySide() {
+        // 10,000,000 requests of 100: 100,000 chunks in 1,000 ranges, cut by 10 workers at once.
+        double tenMillion = RunPlanner.dispatchSeconds(10_000_000, 100_000, 10);
+        assertEquals(10_000_000 / RunPlanner.SCAN_REQUESTS_PER_SECOND + 1_000 / RunPlanner.SEND_MESSAGES_PER_SECOND
+                + 10_000_000 / RunPlanner.CUT_REQUESTS_PER_SECOND / 10, tenMillion, 1e-6);
+        // A small run is read once and its chunks cut by the dispatcher alone.
+        assertEquals(5_000 / RunPlanner.SCAN_REQUESTS_PER_SECOND + 5_000 / RunPlanner.CUT_REQUESTS_PER_SECOND,
+                RunPlanner.dispatchSeconds(5_000, 50, 10), 1e-6);
+        RunEstimate e = planner.estimate(requests(1000, "api.example.com"), new FleetLayout(100, 10, 10), FetchConfig.DEFAULT,
+                Duration.ofSeconds(1), 1769, 1);
+        assertTrue(e.dispatchSeconds() > 0, "the estimate carries it: " + e);
+    }
 }

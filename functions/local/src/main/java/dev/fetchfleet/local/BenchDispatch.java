@@ -71,6 +71,9 @@ final class BenchDispatch {
     /** The parent: moto (S3) and ElasticMQ (SQS) on loopback, the request list, then the child JVM. */
     static Figures run(String kind, int requests, int chunkSize, int chunksPerRange, int expandWorkers, String heap,
                        PrintWriter err, ObjectMapper mapper) throws Exception {
+        // moto on loopback takes any key; these are not credentials of anything.
+        System.setProperty("aws.accessKeyId", "bench");
+        System.setProperty("aws.secretAccessKey", "bench");
         try (Moto moto = Moto.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
             S3Client s3 = s3(moto.endpoint);
             String bucket = "bench-dispatch";
@@ -148,7 +151,7 @@ final class BenchDispatch {
             return toChunks.sendAll(bodies);
         });
         long expandStart = System.nanoTime();
-        if (dispatched.get() < result.chunksSent()) { // range messages were sent: expand them as workers would
+        if (expandWorkers > 0 && dispatched.get() < result.chunksSent()) { // range messages were sent: expand them as workers would
             ExecutorService pool = Executors.newFixedThreadPool(expandWorkers);
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < expandWorkers; w++) {
@@ -169,8 +172,8 @@ final class BenchDispatch {
                 worker.get();
             }
             pool.shutdown();
-        } else {
-            chunkMessages.set(dispatched.get());
+        } else if (dispatched.get() == result.chunksSent()) {
+            chunkMessages.set(dispatched.get()); // the dispatcher sent the chunks itself
         }
         double expandSeconds = (System.nanoTime() - expandStart) / 1e9;
         long expandPeak = peak.takeMb();

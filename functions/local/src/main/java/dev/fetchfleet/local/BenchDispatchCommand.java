@@ -27,7 +27,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
             description = "Chunks per range message, above which ranges are sent (default ${DEFAULT-VALUE}).")
     int chunksPerRange;
 
-    @Option(names = "--expand-workers", defaultValue = "10", description = "Threads expanding ranges, as workers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--expand-workers", defaultValue = "10", description = "Threads expanding ranges, as workers; 0: measure the dispatcher alone (default ${DEFAULT-VALUE}).")
     int expandWorkers;
 
     @Option(names = "--heap", defaultValue = "256m", description = "The dispatcher JVM's -Xmx (default ${DEFAULT-VALUE}).")
