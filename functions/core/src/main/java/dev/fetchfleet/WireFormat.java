@@ -17,6 +17,7 @@ public enum WireFormat {
     BRONZE_RECORD("bronze record", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),
     MANIFEST("manifest", 1, "this code", "deploy the new worker before the new dispatcher, and read it with a CLI as new"),
     SUCCESS("_SUCCESS", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),
+    PART_SUMMARY("part summary", 1, "this code", "a newer worker wrote this run's parts; complete it with that version"),
     STATE("state", 1, "this code", "a newer FetchFleet moved this source's state; run the source with that version");
 
     /** The name of the version field in every document. */

@@ -88,12 +88,16 @@ public final class Dispatcher {
 
     /** A job document already read, strictly, at the entrance (the handler's event): it is not read again. */
     public DispatchResult dispatch(JsonNode written) {
+        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
         Map<String, String> state = stateValues(written);
         Job job = parser.parse(StatePlaceholders.substitute(written, state));
         return dispatch(job, written, state);
     }
 
     public DispatchResult dispatch(Job job) {
+        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
         return dispatch(job, job.raw(), Map.of());
     }
 
@@ -141,7 +145,7 @@ public final class Dispatcher {
 
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.size(),
                 chunks.size(), layout.chunkSize(), Secrets.redacted(written, job.fetch().redactHeaders()),
-                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes()));
+                estimate(job, requests, layout), state.isEmpty() ? null : state, layout.lanes(), dispatchRequests()));
         sender.sendAll(chunks.stream().map(messages::encode).toList());
         return new DispatchResult(run, requests.size(), chunks.size(), layout.lanes(), chunks.size(), 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -176,6 +180,23 @@ public final class Dispatcher {
                 FleetCaps.notes(job, requests, layout, workers));
     }
 
+    /**
+     * This dispatcher's bronze requests since the last manifest it wrote, with that manifest's PUT and its run
+     * index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
+     * invocation, one local run), so its counter's difference is this run's. Claim-check objects of chunk
+     * messages too large for SQS are written after the manifest and not counted.
+     */
+    private dev.fetchfleet.bronze.S3Requests dispatchRequests() {
+        if (!(bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting)) {
+            return null;
+        }
+        dev.fetchfleet.bronze.S3Requests now = counting.counted();
+        return now.minus(countedBefore).plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "manifest", 1)
+                .plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "markers", 1);
+    }
+
+    private dev.fetchfleet.bronze.S3Requests countedBefore = dev.fetchfleet.bronze.S3Requests.NONE;
+
     private FleetLayout layout(Job job, List<RequestSpec> requests) {
         return FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
@@ -187,8 +208,10 @@ public final class Dispatcher {
      */
     public static Dispatcher create(ObjectMapper mapper, BronzeStore store, ChunkQueue queue, TextFiles files, Clock clock,
                                     int workers) {
+        // Counted, so the manifest can say what dispatching cost in S3 requests.
+        dev.fetchfleet.bronze.CountingStore counted = new dev.fetchfleet.bronze.CountingStore(store);
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
-                new BronzeWriter(store, mapper), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                new BronzeWriter(counted, mapper), new ChunkMessages(mapper, counted, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
                 queue, clock, workers);
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * machine and a Step Functions Distributed Map.
  */
 @JsonPropertyOrder({"requests", "chunks", "assumed_latency_ms", "worker_concurrency", "worker_memory_mb", "sqs_messages",
-        "sqs_requests", "s3_puts", "s3_gets", "expected_wall_seconds", "lambda_gb_seconds", "lambda_requests", "cost_usd",
+        "sqs_requests", "s3_puts", "s3_gets", "s3_lists", "expected_wall_seconds", "lambda_gb_seconds", "lambda_requests", "cost_usd",
         "alternatives", "prices_as_of"})
 public record RunEstimate(
         @JsonProperty("requests") long requests,
@@ -21,13 +21,25 @@ public record RunEstimate(
         @JsonProperty("sqs_messages") long sqsMessages,
         @JsonProperty("sqs_requests") long sqsRequests,
         @JsonProperty("s3_puts") long s3Puts,
+        /** GET and HEAD requests (one price tier). */
         @JsonProperty("s3_gets") long s3Gets,
+        /** LIST requests, billed as PUTs; 0 in manifests written before they were predicted. */
+        @JsonProperty("s3_lists") long s3Lists,
         @JsonProperty("expected_wall_seconds") double expectedWallSeconds,
         @JsonProperty("lambda_gb_seconds") double lambdaGbSeconds,
         @JsonProperty("lambda_requests") long lambdaRequests,
         @JsonProperty("cost_usd") double costUsd,
         @JsonProperty("alternatives") Map<String, Alternative> alternatives,
         @JsonProperty("prices_as_of") String pricesAsOf) {
+
+    /** An estimate without its LIST count, as manifests before it had them. */
+    public RunEstimate(long requests, long chunks, long assumedLatencyMs, int workerConcurrency, int workerMemoryMb,
+                       long sqsMessages, long sqsRequests, long s3Puts, long s3Gets, double expectedWallSeconds,
+                       double lambdaGbSeconds, long lambdaRequests, double costUsd, Map<String, Alternative> alternatives,
+                       String pricesAsOf) {
+        this(requests, chunks, assumedLatencyMs, workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests, s3Puts, s3Gets,
+                0, expectedWallSeconds, lambdaGbSeconds, lambdaRequests, costUsd, alternatives, pricesAsOf);
+    }
 
     /** The same job done another way: its wall time and cost, and what the figure assumes. */
     public record Alternative(@JsonProperty("wall_seconds") double wallSeconds, @JsonProperty("cost_usd") double costUsd,

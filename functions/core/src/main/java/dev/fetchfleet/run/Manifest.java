@@ -21,11 +21,18 @@ public record Manifest(
         /** The state values the run started from ({{state:NAME}}), so the same run id gives the same requests. */
         @JsonProperty("state") java.util.Map<String, String> state,
         /** How many chunks fetch at once, each with that share of the API's caps (null before lanes existed). */
-        @JsonProperty("lanes") Integer lanes) {
+        @JsonProperty("lanes") Integer lanes,
+        /** The dispatcher's requests to the bronze store, this manifest's PUT included (null before it existed). */
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
+
+    public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
+                    int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null);
+    }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null);
     }
 
     public RunRef run() {

@@ -215,7 +215,9 @@ class ChunkWorkerResumeTest {
         assertFalse(failure instanceof ChunkIncompleteException);
         assertTrue(failure.getMessage().contains("checkpoint could not be written"), failure.getMessage());
         assertFalse(store.exists(RUN.partKey(0)), "no part with a chain cut short in it");
-        assertEquals(1, asked.size(), "the chain stopped at its first page, waiting for the checkpoint");
+        // No page waits for its checkpoint: the chain goes on until the first write fails, then stops.
+        assertTrue(asked.size() > 1, "the chain did not wait for the checkpoint's write: " + asked.size());
+        assertTrue(asked.size() < PAGES, "the chain stopped once the checkpoint could not be written: " + asked.size());
     }
 
     /** Every call the API has had, pages and flat requests, repeats included. */

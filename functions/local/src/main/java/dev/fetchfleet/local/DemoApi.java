@@ -31,6 +31,10 @@ public final class DemoApi implements AutoCloseable {
     /** Arrival times (nanoTime) of the first calls, for the peak rate a benchmark reports. */
     private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger arrivalCount = new AtomicInteger();
+    /** When the first call came in and the last answer went out: the run as the API saw it. */
+    private final AtomicLong firstArrivalNanos = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong firstArrivalEpochMillis = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastAnswerNanos = new AtomicLong(Long.MIN_VALUE);
     private static final int MAX_ARRIVALS_KEPT = 1_000_000;
 
     private DemoApi(HttpServer server, Options options) {
@@ -106,7 +110,9 @@ public final class DemoApi implements AutoCloseable {
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
             HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
-                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + "}");
+                    + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond()
+                    + ",\"firstArrivalEpochMillis\":" + (served() == 0 ? -1 : firstArrivalEpochMillis.get())
+                    + ",\"activeSeconds\":" + (served() == 0 ? 0 : (lastAnswerNanos.get() - firstArrivalNanos.get()) / 1e9) + "}");
         }
     }
 
@@ -134,8 +140,14 @@ public final class DemoApi implements AutoCloseable {
      * its answer goes out: once that is sent the client may start the next one.
      */
     private void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
+        long arrived = System.nanoTime();
+        if (firstArrivalNanos.compareAndSet(Long.MAX_VALUE, arrived)) {
+            firstArrivalEpochMillis.set(System.currentTimeMillis());
+        } else {
+            firstArrivalNanos.accumulateAndGet(arrived, Math::min);
+        }
         if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
-            arrivals.add(System.nanoTime());
+            arrivals.add(arrived);
         }
         int now = inFlight.incrementAndGet();
         peakInFlight.accumulateAndGet(now, Math::max);
@@ -148,6 +160,7 @@ public final class DemoApi implements AutoCloseable {
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             HttpJson.send(exchange, answer.status(), answer.json());
+            lastAnswerNanos.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -59,8 +59,9 @@ final class PlanCommand implements Callable<Integer> {
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(err, e);
         }
-        err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
-                estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+        err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs (and HEADs), %,d S3 LISTs%n",
+                estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets(),
+                estimate.s3Lists());
         err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
                 estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
                 estimate.lambdaGbSeconds());
