@@ -93,6 +93,9 @@ public final class RunCompletion {
      * last one missing. Lists one group of summaries (and, past a thousand chunks, the groups' marks).
      */
     public Optional<Success> partDone(RunRef run, int chunk, int chunkCount) {
+        if (chunkCount <= 0) {
+            return completeIfDone(run); // a chunk message that did not say how many chunks the run has
+        }
         // Not counted here: the worker counted this LIST in its summary, and completion adds the groups' marks.
         int group = chunk / RunRef.SUMMARY_GROUP;
         int first = group * RunRef.SUMMARY_GROUP;

@@ -47,8 +47,18 @@ class S3RequestCountTest {
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
     void aFlatRunsSuccessCountsItsS3RequestsAndNoPartIsReadBack(String stores) throws Exception {
-        int requests = Integer.getInteger("fetchfleet.s3count.requests", 200);
-        int chunkSize = Integer.getInteger("fetchfleet.s3count.chunkSize", 20);
+        countRun(stores, Integer.getInteger("fetchfleet.s3count.requests", 200), Integer.getInteger("fetchfleet.s3count.chunkSize", 20), 1);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
+    void aPaginatedRunsSuccessCountsItsS3RequestsAndNoPartIsReadBack(String stores) throws Exception {
+        countRun(stores, Integer.getInteger("fetchfleet.s3count.chains", 20), Integer.getInteger("fetchfleet.s3count.chainsPerChunk", 5),
+                Integer.getInteger("fetchfleet.s3count.pages", 5));
+    }
+
+    /** {@code requests} requests ({@code pages} pages each) in chunks of {@code chunkSize}, dispatched and worked on {@code stores}. */
+    private void countRun(String stores, int requests, int chunkSize, int pages) throws Exception {
         Fleet fleet = Fleet.on(stores);
         CountingStore counted = new CountingStore(new S3BronzeStore(fleet.s3, fleet.bucket, "bronze"));
         Clock clock = Clock.systemUTC();
@@ -56,12 +66,17 @@ class S3RequestCountTest {
                 new SqsBatchSender(fleet.sqs, fleet.queueUrl), DispatcherHandler.requestsFromFiles(fleet.s3), clock, 0));
         WorkerHandler worker = new WorkerHandler(ChunkWorker.create(mapper, counted, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock),
                 WorkerMetrics.none(), clock);
-        try (SlowApi api = new SlowApi(5)) {
-            String job = """
+        try (SlowApi api = new SlowApi(Long.getLong("fetchfleet.s3count.latencyMs", 5))) {
+            String job = pages == 1 ? """
                     {"source": "items", "chunkSize": %d,
                      "template": {"url": "%s/items/{n}", "values": {"n": {"from": 1, "to": %d}}},
                      "fetch": {"perHost": {"maxConcurrency": 50, "requestsPerSecond": 100000}}}
-                    """.formatted(chunkSize, api.base(), requests);
+                    """.formatted(chunkSize, api.base(), requests) : """
+                    {"source": "feed", "chunkSize": %d,
+                     "template": {"url": "%s/feed/{c}?pages=%d", "values": {"c": {"from": 1, "to": %d}}},
+                     "paginate": {"type": "cursor", "path": "next", "param": "cursor", "maxPages": %d},
+                     "fetch": {"perHost": {"maxConcurrency": 500, "requestsPerSecond": 100000}}}
+                    """.formatted(chunkSize, api.base(), pages, requests, pages);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             dispatcher.handleRequest(new ByteArrayInputStream(job.getBytes(StandardCharsets.UTF_8)), out,
                     new TestContext("fetchfleet-dispatcher", 300_000));
@@ -80,9 +95,10 @@ class S3RequestCountTest {
             Success success = new RunFiles(fleet.store, mapper).readSuccess(run).orElseThrow();
             S3Requests reported = success.s3Requests();
             S3Requests asked = counted.counted();
-            System.out.printf("S3 requests on %s for %,d flat requests in %d chunks: reported %s; asked %s%n",
-                    stores, requests, chunks, reported, asked);
+            System.out.printf("S3 requests on %s for %,d requests of %d pages in %d chunks: reported %s; asked %s%n",
+                    stores, requests, pages, chunks, reported, asked);
             assertEquals(requests, success.requests());
+            assertEquals((long) requests * pages, success.records());
             assertEquals(0, reported.count(S3Requests.Kind.GET, "parts"), "no part read back: " + reported);
             assertEquals(0, asked.count(S3Requests.Kind.GET, "parts"), "no part read back: " + asked);
             for (String target : List.of("parts", "part_summaries", "manifest", "checkpoints")) {

@@ -62,9 +62,9 @@ final class PlanCommand implements Callable<Integer> {
         err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs (and HEADs), %,d S3 LISTs%n",
                 estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets(),
                 estimate.s3Lists());
-        err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
-                estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
-                estimate.lambdaGbSeconds());
+        err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s; $%.3f per million requests)%n",
+                estimate.workerConcurrency(), estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()),
+                estimate.costUsd(), estimate.lambdaGbSeconds(), estimate.requests() == 0 ? 0 : estimate.costUsd() / estimate.requests() * 1e6);
         estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
                 human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
         err.println("prices: AWS list prices of " + estimate.pricesAsOf());
