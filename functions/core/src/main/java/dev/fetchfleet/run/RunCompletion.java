@@ -37,7 +37,8 @@ import java.util.concurrent.Semaphore;
  * after its own write, and S3 lists what was written before, the last writer of a group (and of the last
  * group) sees it whole: one LIST per chunk, however many chunks. The claim: a conditional PUT of
  * {@link RunRef#completionClaimKey()} ({@code If-None-Match: *}: AWS S3, S3Mock 5.2 and moto 5.2 refuse it
- * with 412 when the key exists; the local store links a file, which fails when the target exists). A
+ * with 412 when the key exists; the local store links a file, which fails when the target exists), read
+ * back after a moment, as S3Mock's check is not atomic (see {@link #claim}). A
  * claim older than {@link #CLAIM_LEASE} whose run has no {@code _SUCCESS} was left by a worker that died
  * while completing: it is taken over with a compare-and-set on its ETag.
  */
@@ -199,18 +200,25 @@ public final class RunCompletion {
                 tally.statusCounts(), manifest.startedAt(), clock.instant(), failed, move, total);
     }
 
-    /** The right to complete: exactly one worker gets it, and a dead one's is taken over after the lease. */
+    /**
+     * The right to complete: exactly one worker gets it, and a dead one's is taken over after the lease.
+     * A conditional PUT decides it where the store's check is atomic (AWS S3, moto, a directory). S3Mock
+     * 5.2.0 checks {@code If-None-Match} but not atomically: of 16 racing PUTs all 16 were accepted. So the
+     * winner waits {@link #CLAIM_SETTLE} and reads the claim back: racing writes have landed by then, the
+     * object holds one of them, and only the worker whose token it holds goes on.
+     */
     private boolean claim(CountingStore counted, RunRef run) {
-        byte[] mine = toJson(Map.of("claimant", UUID.randomUUID().toString(), "claimed_at", clock.instant().toString()));
+        String token = UUID.randomUUID().toString();
+        byte[] mine = toJson(Map.of("claimant", token, "claimed_at", clock.instant().toString()));
         if (counted.putIfAbsent(run.completionClaimKey(), mine)) {
-            return true;
+            return heldBy(counted, run, token);
         }
         if (counted.exists(run.successKey())) {
             return false; // completed: the usual case for a worker that was not last
         }
         Optional<BronzeStore.Versioned> held = counted.getVersioned(run.completionClaimKey());
         if (held.isEmpty()) {
-            return counted.putIfAbsent(run.completionClaimKey(), mine); // released since
+            return counted.putIfAbsent(run.completionClaimKey(), mine) && heldBy(counted, run, token); // released since
         }
         Instant claimedAt;
         try {
@@ -222,7 +230,26 @@ public final class RunCompletion {
             return false; // another worker is completing now
         }
         return counted.putIfVersion(run.completionClaimKey(), mine, held.get().version())
-                && !counted.exists(run.successKey());
+                && heldBy(counted, run, token) && !counted.exists(run.successKey());
+    }
+
+    /** How long a claimant waits before reading its claim back: longer than racing PUTs take to land. */
+    static final Duration CLAIM_SETTLE = Duration.ofMillis(250);
+
+    private boolean heldBy(CountingStore counted, RunRef run, String token) {
+        try {
+            Thread.sleep(CLAIM_SETTLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return counted.get(run.completionClaimKey()).map(bytes -> {
+            try {
+                return token.equals(mapper.readTree(bytes).path("claimant").asText());
+            } catch (IOException e) {
+                return false;
+            }
+        }).orElse(false);
     }
 
     /** Every chunk's summary, read side by side; a part without one is summarised from the part; null when a part is missing. */
