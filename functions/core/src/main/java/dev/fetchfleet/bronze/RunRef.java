@@ -22,16 +22,17 @@ public record RunRef(String source, String ingestDate, String runId) {
 
     /** A part's summary, written once the part is (counts, state candidate, S3 requests): what completion reads. */
     public String summaryKey(int chunk) {
-        return prefix() + SUMMARIES + "/" + String.format("part-%05d.json", chunk);
+        return prefix() + SUMMARIES + "/" + String.format("summary-%05d.json", chunk);
     }
 
     /**
-     * The keys of a chunk's group of summaries start with this ({@code part-00042.json} in group 0 starts
-     * {@code part-00}); past 99,999 chunks another group's keys may share it, so listers check the index.
+     * The keys of a chunk's group of summaries start with this ({@code summary-00042.json} in group 0 starts
+     * {@code summary-00}); past 99,999 chunks another group's keys may share it, so listers check the index.
+     * Not {@code part-}: whoever globs a run's parts must not find summaries.
      */
     public String summaryGroupPrefix(int group) {
         String first = String.format("%05d", group * SUMMARY_GROUP);
-        return prefix() + SUMMARIES + "/part-" + first.substring(0, first.length() - 3);
+        return prefix() + SUMMARIES + "/summary-" + first.substring(0, first.length() - 3);
     }
 
     /** Written when every summary of a group exists, so completion lists groups rather than every summary. */

@@ -83,7 +83,7 @@ public record S3Requests(Map<String, Map<String, Long>> byKind) {
             return "markers";
         }
         if (key.contains("/" + RunRef.SUMMARIES + "/")) {
-            return name.startsWith("part-") ? "part_summaries" : "markers";
+            return name.startsWith("summary-") ? "part_summaries" : "markers";
         }
         if (name.startsWith("part-")) {
             return "parts";

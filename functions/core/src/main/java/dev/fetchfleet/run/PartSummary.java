@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.fetchfleet.bronze.S3Requests;
 
 /**
- * {@code _summaries/part-NNNNN.json} beside a run's parts: what one part holds ({@link PartTally}) and the S3
+ * {@code _summaries/summary-NNNNN.json} beside a run's parts: what one part holds ({@link PartTally}) and the S3
  * requests its chunk cost, written once the part is. Completion reads these, never the parts.
  */
 @JsonPropertyOrder({"chunk", "tally", "s3_requests"})

@@ -298,11 +298,11 @@ public final class RunCompletion {
 
     private static int summaryIndex(String key) {
         String name = key.substring(key.lastIndexOf('/') + 1);
-        if (!name.startsWith("part-") || !name.endsWith(".json")) {
+        if (!name.startsWith("summary-") || !name.endsWith(".json")) {
             return -1;
         }
         try {
-            return Integer.parseInt(name.substring("part-".length(), name.length() - ".json".length()));
+            return Integer.parseInt(name.substring("summary-".length(), name.length() - ".json".length()));
         } catch (NumberFormatException e) {
             return -1;
         }

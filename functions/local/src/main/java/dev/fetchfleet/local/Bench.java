@@ -148,7 +148,8 @@ final class Bench {
 
     /**
      * {@code chains} chains of {@code pages} pages (cursor style) over {@code workers} workers, caps
-     * allowing every chain in flight: the bound is latency × pages, as a chain's pages go one by one.
+     * allowing every chain in flight (the API's cap is fleet-wide: {@code chains}, shared by the lanes): the
+     * bound is latency × pages, as a chain's pages go one by one.
      */
     static PagesResult pages(int chains, int pages, Duration latency, int workers, PrintWriter err, ObjectMapper mapper)
             throws IOException, InterruptedException {
@@ -160,7 +161,7 @@ final class Bench {
                      "template": {"url": "%s/feed/{chain}?pages=%d", "values": {"chain": {"from": 1, "to": %d}}},
                      "paginate": {"type": "cursor", "path": "meta.next_cursor", "param": "cursor", "maxPages": %d},
                      "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": 100000}}}
-                    """.formatted(perWorker, api.base(), pages, chains, pages, perWorker, perWorker);
+                    """.formatted(perWorker, api.base(), pages, chains, pages, perWorker, chains);
             long fleetStart = System.currentTimeMillis();
             RunSummary summary = new LocalFleet(new LocalBronzeStore(bronze), path -> {
                 throw new IOException("the bench job reads no files");
