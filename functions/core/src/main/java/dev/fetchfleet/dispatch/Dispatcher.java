@@ -169,7 +169,11 @@ public final class Dispatcher {
                     + requests.size() + " in " + chunks.size() + "; resume it with the same job, or use a new run id");
         }
         Set<String> written = new HashSet<>(bronze.partKeys(run));
-        List<Chunk> missing = chunks.stream().filter(c -> !written.contains(run.partKey(c.index()))).toList();
+        // A part without its summary (its worker died between the two, or an older version wrote it) is sent
+        // again too: the worker finds the part, is not fetching it again, writes the summary and checks completion.
+        Set<String> summarised = new HashSet<>(bronze.store().list(run.prefix() + dev.fetchfleet.bronze.RunRef.SUMMARIES + "/"));
+        List<Chunk> missing = chunks.stream().filter(c -> !written.contains(run.partKey(c.index()))
+                || !summarised.contains(run.summaryKey(c.index()))).toList();
         if (missing.isEmpty()) {
             completion.completeIfDone(run);
         } else {
