@@ -27,6 +27,7 @@ public enum WireFormat {
     MANIFEST("manifest", 2, "this code", "deploy the new worker before the new dispatcher, and read it with a CLI as new"),
     SUCCESS("_SUCCESS", 1, "this reader", "read it with the FetchFleet version that wrote it, or a newer one"),
     DISPATCH_PROGRESS("dispatch progress", 1, "this reader", "read it with a CLI as new"),
+    PART_SUMMARY("part summary", 1, "this code", "a newer worker wrote this run's parts; complete it with that version"),
     STATE("state", 1, "this code", "a newer FetchFleet moved this source's state; run the source with that version");
 
     /** The name of the version field in every document. */

@@ -15,6 +15,40 @@ public record RunRef(String source, String ingestDate, String runId) {
         return String.format("part-%05d.jsonl.gz", chunk);
     }
 
+    /** The folder beside the parts for their summaries; its leading underscore keeps Athena, Spark and Glue off it. */
+    public static final String SUMMARIES = "_summaries";
+    /** Chunks are summarised in groups of this many, so each completion check lists one page of keys. */
+    public static final int SUMMARY_GROUP = 1000;
+
+    /** A part's summary, written once the part is (counts, state candidate, S3 requests): what completion reads. */
+    public String summaryKey(int chunk) {
+        return prefix() + SUMMARIES + "/" + String.format("summary-%05d.json", chunk);
+    }
+
+    /**
+     * The keys of a chunk's group of summaries start with this ({@code summary-00042.json} in group 0 starts
+     * {@code summary-00}); past 99,999 chunks another group's keys may share it, so listers check the index.
+     * Not {@code part-}: whoever globs a run's parts must not find summaries.
+     */
+    public String summaryGroupPrefix(int group) {
+        String first = String.format("%05d", group * SUMMARY_GROUP);
+        return prefix() + SUMMARIES + "/summary-" + first.substring(0, first.length() - 3);
+    }
+
+    /** Written when every summary of a group exists, so completion lists groups rather than every summary. */
+    public String summaryGroupDoneKey(int group) {
+        return prefix() + SUMMARIES + "/" + String.format("group-%05d.done", group);
+    }
+
+    public String summaryGroupsDonePrefix() {
+        return prefix() + SUMMARIES + "/group-";
+    }
+
+    /** The right to complete the run, taken with a conditional write by exactly one worker. */
+    public String completionClaimKey() {
+        return prefix() + SUMMARIES + "/_completing";
+    }
+
     public String manifestKey() {
         return prefix() + "_manifest.json";
     }

@@ -118,6 +118,8 @@ public final class Dispatcher {
      * parsed with them filled in.
      */
     public DispatchResult dispatch(JsonNode written) {
+        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
         JobHeader header = overrides.applyTo(parser.header(written));
         Map<String, String> state = stateValues(header);
         Job job = parser.parse(written, state).with(header);
@@ -125,6 +127,8 @@ public final class Dispatcher {
     }
 
     public DispatchResult dispatch(Job job) {
+        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
         return dispatch(job, job.raw(), Map.of());
     }
 
@@ -179,7 +183,8 @@ public final class Dispatcher {
         }
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
                 layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
-                layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental()));
+                layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental())
+                .withS3Requests(dispatchRequests()));
         int sent = send(job, run, requests, layout, c -> true);
         return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -205,8 +210,11 @@ public final class Dispatcher {
         }
         BitSet done = new BitSet(chunks);
         Set<String> written = new HashSet<>(bronze.partKeys(run));
+        // A part without its summary (its worker died between the two, or an older version wrote it) is sent
+        // again too: the worker finds the part, is not fetching it again, writes the summary and checks completion.
+        Set<String> summarised = new HashSet<>(bronze.store().list(run.prefix() + RunRef.SUMMARIES + "/"));
         for (int c = 0; c < chunks; c++) {
-            if (written.contains(run.partKey(c))) {
+            if (written.contains(run.partKey(c)) && summarised.contains(run.summaryKey(c))) {
                 done.set(c);
             }
         }
@@ -271,6 +279,23 @@ public final class Dispatcher {
         return new RangeExpander(mapper, bronze.store(), expander, messages, sender);
     }
 
+    /**
+     * This dispatcher's bronze requests since the last manifest it wrote, with that manifest's PUT and its run
+     * index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
+     * invocation, one local run), so its counter's difference is this run's. Claim-check objects of chunk
+     * messages too large for SQS are written after the manifest and not counted.
+     */
+    private dev.fetchfleet.bronze.S3Requests dispatchRequests() {
+        if (!(bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting)) {
+            return null;
+        }
+        dev.fetchfleet.bronze.S3Requests now = counting.counted();
+        return now.minus(countedBefore).plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "manifest", 1)
+                .plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "markers", 1);
+    }
+
+    private dev.fetchfleet.bronze.S3Requests countedBefore = dev.fetchfleet.bronze.S3Requests.NONE;
+
     private FleetLayout layout(Job job, RequestList requests) {
         return FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
@@ -299,8 +324,10 @@ public final class Dispatcher {
      */
     public static Dispatcher create(ObjectMapper mapper, BronzeStore store, ChunkQueue queue, TextFiles files, Clock clock,
                                     int workers) {
+        // Counted, so the manifest can say what dispatching cost in S3 requests.
+        dev.fetchfleet.bronze.CountingStore counted = new dev.fetchfleet.bronze.CountingStore(store);
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
-                new BronzeWriter(store, mapper), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
+                new BronzeWriter(counted, mapper), new ChunkMessages(mapper, counted, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
                 queue, clock, workers);
     }
 

@@ -15,14 +15,17 @@ import java.util.Map;
  * @param allowLinkLocal   let requests go to link-local and instance-metadata addresses (refused otherwise)
  * @param allowPrivateNetworks let requests go to private addresses (RFC 1918, unique-local, carrier-grade
  *                         NAT) where the worker leaves that to the job; loopback only where the worker allows it
+ * @param checkpointIntervalMillis how often a worker writes what its chunk fetched since the last write: a
+ *                         killed worker fetches again at most what was in flight and this long's answers
  * @param auth             how requests prove who they are (null: as their headers say), values as written
  */
 public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
                           long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal,
-                          boolean allowPrivateNetworks,
+                          boolean allowPrivateNetworks, long checkpointIntervalMillis,
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Auth auth) {
 
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MILLIS = 1_000;
     public static final FetchConfig DEFAULT = new FetchConfig(256, PerHost.DEFAULT, 30, Retry.DEFAULT);
 
     public FetchConfig {
@@ -31,18 +34,20 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
         perHost = perHost == null ? PerHost.DEFAULT : perHost;
         retry = retry == null ? Retry.DEFAULT : retry;
         maxResponseBytes = maxResponseBytes <= 0 ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytes;
+        // 0: a chunk message from a dispatcher that did not know the setting.
+        checkpointIntervalMillis = checkpointIntervalMillis <= 0 ? DEFAULT_CHECKPOINT_INTERVAL_MILLIS : checkpointIntervalMillis;
     }
 
     public FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
                        long maxResponseBytes, List<String> redactHeaders, boolean allowLinkLocal, boolean allowPrivateNetworks) {
         this(maxInFlight, perHost, hosts, timeoutSeconds, retry, maxResponseBytes, redactHeaders, allowLinkLocal,
-                allowPrivateNetworks, null);
+                allowPrivateNetworks, DEFAULT_CHECKPOINT_INTERVAL_MILLIS, null);
     }
 
     /** This config with requests authenticated by {@code newAuth}. */
     public FetchConfig withAuth(Auth newAuth) {
         return new FetchConfig(maxInFlight, perHost, hosts, timeoutSeconds, retry, maxResponseBytes, redactHeaders,
-                allowLinkLocal, allowPrivateNetworks, newAuth);
+                allowLinkLocal, allowPrivateNetworks, checkpointIntervalMillis, newAuth);
     }
 
     public FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost> hosts, int timeoutSeconds, Retry retry,
@@ -79,7 +84,7 @@ public record FetchConfig(int maxInFlight, PerHost perHost, Map<String, PerHost>
         hosts.forEach((name, caps) -> shared.put(name, caps.sharedBy(lanes)));
         // The canonical constructor, every field named: a share must change the caps and nothing else.
         return new FetchConfig(maxInFlight, perHost.sharedBy(lanes), shared, timeoutSeconds, retry, maxResponseBytes,
-                redactHeaders, allowLinkLocal, allowPrivateNetworks, auth);
+                redactHeaders, allowLinkLocal, allowPrivateNetworks, checkpointIntervalMillis, auth);
     }
 
     /**

@@ -18,7 +18,7 @@ public final class JobParser {
             "paginate", "incremental", "auth");
     private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
     private static final Set<String> FETCH_FIELDS = Set.of("maxInFlight", "perHost", "hosts", "timeoutSeconds", "retry",
-            "maxResponseBytes", "redactHeaders", "allowLinkLocal", "allowPrivateNetworks");
+            "maxResponseBytes", "redactHeaders", "allowLinkLocal", "allowPrivateNetworks", "checkpointIntervalMillis");
     private static final Set<String> PER_HOST_FIELDS = Set.of("maxConcurrency", "requestsPerSecond");
     /** Fleet-wide caps as large as APIs allow: these are the API's limits, not one worker's. */
     public static final int MAX_FLEET_CONCURRENCY = 100_000;
@@ -405,8 +405,10 @@ public final class JobParser {
         }
         boolean allowLinkLocal = fetch.bool("allowLinkLocal", false);
         boolean allowPrivateNetworks = fetch.bool("allowPrivateNetworks", false);
+        // Below 100 ms a chunk pays a PUT per few pages again; above a minute a killed worker refetches a minute.
+        int checkpointMillis = fetch.integer("checkpointIntervalMillis", (int) FetchConfig.DEFAULT_CHECKPOINT_INTERVAL_MILLIS, 100, 60_000);
         return new FetchConfig(maxInFlight, perHost, hosts, timeout, retry, maxResponseBytes, redact, allowLinkLocal,
-                allowPrivateNetworks);
+                allowPrivateNetworks, checkpointMillis, null);
     }
 
     private static FetchConfig.PerHost perHost(Fields host, FetchConfig.PerHost defaults) {

@@ -66,7 +66,7 @@ public final class RunPlanner {
             List<RequestSpec> chunk = requests.subList(c * chunkSize, (int) Math.min(n, (long) (c + 1) * chunkSize));
             slowestChunk = Math.max(slowestChunk, chunkSeconds(chunk, share, latencySeconds, pagesPerRequest));
         }
-        return estimate(n, slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+        return estimate(n, slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest, fetch.checkpointIntervalMillis() / 1000.0);
     }
 
     /**
@@ -80,11 +80,11 @@ public final class RunPlanner {
         }
         double slowestChunk = chunkSeconds(list.sample().subList(0, Math.min(list.sample().size(), layout.chunkSize())),
                 fetch.sharedBy(layout.lanes()), latency.toMillis() / 1000.0, pagesPerRequest);
-        return estimate(list.count(), slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest);
+        return estimate(list.count(), slowestChunk, layout, latency, workerMemoryMb, pagesPerRequest, fetch.checkpointIntervalMillis() / 1000.0);
     }
 
     private RunEstimate estimate(int n, double slowestChunk, FleetLayout layout, Duration latency, int workerMemoryMb,
-                                 double pagesPerRequest) {
+                                 double pagesPerRequest, double checkpointSeconds) {
         long chunks = (n + layout.chunkSize() - 1L) / layout.chunkSize();
         double latencySeconds = latency.toMillis() / 1000.0;
         int workerConcurrency = layout.lanes();
@@ -93,18 +93,14 @@ public final class RunPlanner {
 
         long sqsMessages = chunks;
         long sqsRequests = (chunks + 9) / 10 + 2 * chunks; // send batches, receives, deletes
-        // A chain's page is checkpointed before its next page is asked for; one PUT serves every chain
-        // waiting at that moment, so a page each is the most it costs.
-        long checkpointPuts = pagesPerRequest > 1 ? (long) Math.ceil(n * (pagesPerRequest - 1)) : 0;
-        long s3Puts = chunks + 3 + checkpointPuts;         // parts, manifest, run index, _SUCCESS, checkpoints
-        long s3Gets = 3 * chunks;                          // per chunk: part check, manifest, and reading parts at the end
+        S3Calls s3 = s3Calls(chunks, workerConcurrency, slowestChunk, checkpointSeconds);
         double gbSeconds = chunks * (slowestChunk + CHUNK_OVERHEAD_SECONDS) * workerMemoryMb / 1024.0 + 1.0;
         long lambdaRequests = chunks + 1;
         double cost = gbSeconds * prices.lambdaGbSecond()
                 + lambdaRequests * prices.lambdaPerMillionRequests() / 1e6
                 + sqsRequests * prices.sqsPerMillionRequests() / 1e6
-                + s3Puts * prices.s3PutPerThousand() / 1000
-                + s3Gets * prices.s3GetPerThousand() / 1000;
+                + (s3.puts() + s3.lists()) * prices.s3PutPerThousand() / 1000  // LIST is billed as a PUT
+                + s3.gets() * prices.s3GetPerThousand() / 1000;
 
         double calls = n * pagesPerRequest;
         Map<String, RunEstimate.Alternative> alternatives = new LinkedHashMap<>();
@@ -122,7 +118,7 @@ public final class RunPlanner {
                         + DISTRIBUTED_MAP_CONCURRENCY + ", " + DISTRIBUTED_MAP_TRANSITIONS_PER_ITEM + " standard transitions per item"));
 
         return new RunEstimate(n, chunks, latency.toMillis(), workerConcurrency, workerMemoryMb, sqsMessages, sqsRequests,
-                s3Puts, s3Gets, round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf(),
+                s3.puts(), s3.gets(), s3.lists(), round(wall), round(gbSeconds), lambdaRequests, round(cost), alternatives, prices.asOf(),
                 round(dispatchSeconds(n, chunks, workerConcurrency)));
     }
 
@@ -141,6 +137,26 @@ public final class RunPlanner {
         long ranges = (chunks + ChunkMessages.CHUNKS_PER_RANGE - 1) / ChunkMessages.CHUNKS_PER_RANGE;
         long cutters = Math.max(1, Math.min(workers, ranges));
         return read + ranges / SEND_MESSAGES_PER_SECOND + requests / CUT_REQUESTS_PER_SECOND / cutters;
+    }
+
+    /** S3 requests of a run by price tier: PUT (and COPY, POST), GET (and HEAD), LIST (billed as PUT). DELETE is free. */
+    record S3Calls(long puts, long gets, long lists) {}
+
+    /**
+     * What a run asks of S3, as the fleet makes the calls. The dispatcher: the manifest and its run index.
+     * Each chunk: a HEAD for its part, a LIST of its checkpoint, a checkpoint segment per interval it runs
+     * past the first, its part, its summary, and a LIST of its group of summaries. Each worker instance
+     * reads the manifest once. Past a thousand chunks, a mark and a LIST per group. The completer: its
+     * claim, a GET per summary, and {@code _SUCCESS}.
+     */
+    static S3Calls s3Calls(long chunks, int workers, double chunkSeconds, double checkpointSeconds) {
+        long segmentsPerChunk = (long) Math.floor(chunkSeconds / checkpointSeconds);
+        long groups = (chunks + 999) / 1000;
+        long groupMarks = groups > 1 ? groups : 0;
+        long puts = 2 + chunks * (2 + segmentsPerChunk) + groupMarks + 2;
+        long gets = chunks + Math.min(chunks, workers) + chunks + 1;
+        long lists = chunks * 2 + groupMarks;
+        return new S3Calls(puts, gets, lists);
     }
 
     /** One chunk on one worker: its slowest host under that worker's share of the host's caps and its in-flight cap. */

@@ -40,7 +40,9 @@ public record Manifest(
         /** The key, relative to the bronze root, of the job as written with secrets redacted (null before format 2). */
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_key") String jobKey,
         /** SHA-256 (hex) of the job document the run expanded, state values filled in: the same job gives the same hash. */
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_sha256") String jobSha256) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_sha256") String jobSha256,
+        /** The dispatcher's requests to the bronze store, this manifest's PUT included (null before it existed). */
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
 
     public Manifest {
         if (incremental == null && job != null) {
@@ -51,23 +53,29 @@ public record Manifest(
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes,
                     String jobKey, String jobSha256) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null, null);
     }
 
     /** This manifest recording {@code incremental} (null: none) as the run's incremental settings. */
     public Manifest withIncremental(Incremental incremental) {
         return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256);
+                incremental, jobKey, jobSha256, s3Requests);
+    }
+
+    /** This manifest with the dispatcher's S3 requests for the run. */
+    public Manifest withS3Requests(dev.fetchfleet.bronze.S3Requests requests) {
+        return new Manifest(runId, source, ingestDate, startedAt, this.requests, chunks, chunkSize, job, estimate, state, lanes,
+                incremental, jobKey, jobSha256, requests);
     }
 
     public RunRef run() {

@@ -21,12 +21,23 @@ public record Success(
         /** Requests with at least one failed record (see {@link dev.fetchfleet.bronze.BronzeRecord#failed()}); 0 in files written before it existed. */
         @JsonProperty("failed_requests") long failedRequests,
         /** Whether the source's state moved; null in files written before it existed. */
-        @JsonProperty("state") StateMove state) {
+        @JsonProperty("state") StateMove state,
+        /**
+         * The run's requests to the bronze store by kind and purpose: the dispatcher's, each chunk's (in its
+         * part's summary), the completion checks' and the completer's own. Null in files written before it existed.
+         */
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
+
+    public Success(String runId, String source, long requests, long records, int chunks, Map<String, Long> statusCounts,
+                   Instant startedAt, Instant finishedAt, long failedRequests, StateMove state) {
+        this(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, state, null);
+    }
 
     /** What completing the run did to its source's state: moved, or held and why. */
     public record StateMove(@JsonProperty("advanced") boolean advanced, @JsonProperty("reason") String reason) {}
 
     public Success withState(StateMove move) {
-        return new Success(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, move);
+        return new Success(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, move,
+                s3Requests);
     }
 }

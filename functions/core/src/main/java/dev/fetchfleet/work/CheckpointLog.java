@@ -23,22 +23,25 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A chunk's checkpoint while it is being fetched: append-only segments under the chunk's checkpoint
- * prefix, written by one background writer that takes everything waiting at once (a group commit, so
- * a hundred chains share one PUT rather than paying one each).
+ * prefix, written by one background writer per chunk at a fixed interval, each segment holding what every
+ * chain and flat request fetched since the last one (a group commit: one PUT a second, however many
+ * chains run).
  *
- * <p>A page whose chain goes on is written before its next page is asked for: a worker killed at any
- * moment asks again only for the page it was waiting on. Records that nothing waits for (a request
- * without pages, a chain's last page) ride along with the next segment, or go alone after
- * {@link #FLUSH_AFTER}, so a chunk of flat requests costs no more writes than before. When the deadline
- * cuts the chunk, {@link #seal()} folds this invocation's segments into one, so a chain spread over many
- * invocations leaves one segment per invocation for the next to read.
+ * <p>No page waits for a write: a chain asks for its next page as soon as it has this one, and its entry
+ * (the page and its way on) becomes durable with the next segment. A worker killed at any moment asks
+ * again only for what was in flight and what it received in the last interval: entries are appended in
+ * the order they were fetched and segments are written one after another, so a chain's durable pages are
+ * always a prefix of its chain. Only when answers pile up past {@link #MAX_PENDING_BYTES} unwritten
+ * (large bodies faster than the store takes them) do appenders wait, so memory stays bounded. When the
+ * deadline cuts the chunk, {@link #seal()} writes what is left and folds this invocation's segments into
+ * one, so a chain spread over many invocations leaves one segment per invocation for the next to read.
  */
 final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
 
-    /** The longest a record nobody waits for stays unwritten: bounds what a killed worker fetches again. */
-    static final Duration FLUSH_AFTER = Duration.ofSeconds(30);
-    /** The most bytes that wait unwritten: past it, appenders wait for the write, so large bodies never pile up here. */
+    /** Past this many unwritten bytes a segment goes out before its interval is up. */
     static final int FLUSH_BYTES = 8 * 1024 * 1024;
+    /** Past this many unwritten bytes appenders wait for the writer: the only wait, a bound on memory. */
+    static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
     /** Past this, an invocation's segments are left as they are when it is cut, not folded into one in memory. */
     static final int SEAL_BYTES = 16 * 1024 * 1024;
     private static final int PARALLEL_READS = 16;
@@ -46,6 +49,8 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private final BronzeWriter bronze;
     private final String prefix;
     private final String writer;
+    /** The longest an entry stays unwritten: bounds what a killed worker fetches again. */
+    private final Duration interval;
     private final ReentrantLock lock = new ReentrantLock();
     /** The writer waits on this for something to write; appenders on {@link #written} for their entry. */
     private final Condition toWrite = lock.newCondition();
@@ -61,21 +66,35 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
     private final List<String> segments = new ArrayList<>();
     private long appended;
     private long durable;
+    /** Entries up to this one are to be written now, not at the interval: {@link #seal()}, a shutdown. */
     private long wanted;
     private long oldestPendingNanos;
     private final Ticker ticker;
     private RuntimeException failure;
     private boolean closed;
 
-    CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock, Ticker ticker) {
+    CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock, Ticker ticker, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("checkpoint interval must be positive, not " + interval);
+        }
         this.ticker = ticker;
         this.bronze = bronze;
+        this.interval = interval;
         this.prefix = run.checkpointPrefix(chunk);
         // Unique per invocation, ordered by time: two deliveries of one chunk never write the same key.
         this.writer = String.format("%013d-%s", clock.millis(), HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         // A platform thread: it spends its life in blocking writes, which on a virtual thread make the
         // scheduler add and retire carrier threads hundreds of times a second.
         this.thread = Thread.ofPlatform().daemon().name("checkpoint-" + chunk).start(this::writeLoop);
+        OPEN.add(this);
+    }
+
+    /** Logs whose chunk is being fetched: a JVM shutdown (Ctrl-C of a local run) writes what they hold first. */
+    private static final java.util.Set<CheckpointLog> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(log -> log.flushFor(Duration.ofSeconds(2))),
+                "checkpoint-shutdown"));
     }
 
     /** Every segment of a chunk, merged; its records without their bodies (see the four-argument read). */
@@ -162,6 +181,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             throwIfFailed();
             if (pending.isEmpty()) {
                 oldestPendingNanos = ticker.nanoTime();
+                toWrite.signal(); // the writer sleeps while there is nothing: from now it counts down the interval
             }
             pending.add(line);
             pendingBytes += line.length;
@@ -173,16 +193,36 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                     appendedAll.add(line);
                 }
             }
-            long mine = ++appended;
-            if (next == null && pendingBytes < FLUSH_BYTES) {
-                return; // nothing waits on it: it goes with the next segment
+            ++appended;
+            if (pendingBytes >= FLUSH_BYTES) {
+                toWrite.signal();
             }
-            wanted = Math.max(wanted, mine);
-            toWrite.signal();
-            while (durable < mine) {
-                throwIfFailed();
+            // The one wait: answers arriving faster than the store takes them, past a bound on memory.
+            while (pendingBytes >= MAX_PENDING_BYTES && failure == null && !closed) {
                 written.await();
             }
+            throwIfFailed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for everything appended to be written now, and waits up to {@code patience} for it (a shutdown). */
+    private void flushFor(Duration patience) {
+        long until = ticker.nanoTime() + patience.toNanos();
+        lock.lock();
+        try {
+            wanted = appended;
+            toWrite.signal();
+            while (durable < wanted && failure == null && !closed) {
+                long left = until - ticker.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                written.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
@@ -222,6 +262,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
             lock.unlock();
         }
         thread.join();
+        OPEN.remove(this);
         if (small.size() > 1 && all != null) {
             bronze.store().put(prefix + "seg-" + writer + "-sealed.jsonl.gz", gzip(all));
             bronze.store().deleteAll(small);
@@ -230,6 +271,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        OPEN.remove(this);
         lock.lock();
         try {
             closed = true;
@@ -284,7 +326,7 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
                     if (pending.isEmpty()) {
                         toWrite.await();
                     } else {
-                        toWrite.awaitNanos(oldestPendingNanos + FLUSH_AFTER.toNanos() - ticker.nanoTime());
+                        toWrite.awaitNanos(oldestPendingNanos + interval.toNanos() - ticker.nanoTime());
                     }
                 }
                 if (closed) {
@@ -325,9 +367,9 @@ final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
         }
     }
 
-    /** Guarded by lock: something waits to be written, and someone waits for it or it has waited long enough. */
+    /** Guarded by lock: something waits to be written, and its interval is up, or it is asked for now, or it is large. */
     private boolean due() {
         return !pending.isEmpty() && (wanted > durable || pendingBytes >= FLUSH_BYTES
-                || ticker.nanoTime() - oldestPendingNanos >= FLUSH_AFTER.toNanos());
+                || ticker.nanoTime() - oldestPendingNanos >= interval.toNanos());
     }
 }

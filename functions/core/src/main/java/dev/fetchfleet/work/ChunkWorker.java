@@ -12,7 +12,13 @@ import dev.fetchfleet.fetch.SecretReferences;
 import dev.fetchfleet.job.RequestSpec;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
+import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.S3Requests;
+import dev.fetchfleet.run.Manifest;
+import dev.fetchfleet.run.PartSummary;
+import dev.fetchfleet.run.PartTally;
 import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.run.RunFiles;
 import dev.fetchfleet.run.Success;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +41,6 @@ public final class ChunkWorker {
     private final ChunkMessages messages;
     private final Fetcher fetcher;
     private final BronzeWriter bronze;
-    private final RunCompletion completion;
     private final Clock clock;
     private final ObjectMapper mapper;
     /** Told of every record as its request (or page) ends, before the chunk does: a local runner's progress. */
@@ -50,7 +55,6 @@ public final class ChunkWorker {
         this.messages = messages;
         this.fetcher = fetcher;
         this.bronze = bronze;
-        this.completion = new RunCompletion(bronze.store(), mapper, clock);
         this.clock = clock;
     }
 
@@ -93,26 +97,41 @@ public final class ChunkWorker {
      */
     public ChunkResult process(String messageBody, Instant invocationEnd) {
         long start = fetcher.ticker().nanoTime();
+        // This chunk's own count of S3 requests, for its part's summary: the worker may run several chunks at once.
+        CountingStore counted = new CountingStore(bronze.store());
+        BronzeWriter bronze = new BronzeWriter(counted, mapper);
+        RunCompletion completion = new RunCompletion(counted, mapper, clock);
         Chunk chunk = messages.decode(messageBody);
         RunRef run = chunk.run();
-        if (bronze.store().exists(run.partKey(chunk.index()))) {
-            // A delivery that raced the one that wrote the part may have left segments behind.
-            CheckpointLog.delete(bronze, run, chunk.index());
-            Optional<Success> completed = completion.completeIfDone(run);
+        if (counted.exists(run.partKey(chunk.index()))) {
+            Optional<Success> completed = alreadyWritten(bronze, completion, chunk);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     fetcher.ticker().millisSince(start), completed, 0, 0);
         }
+        Manifest manifest = manifest(counted, run);
+        PartTally.Counting counting = RunCompletion.counting(manifest);
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
         ChunkProgress earlier;
         AtomicInteger throttled = new AtomicInteger();
         AtomicInteger retryAfterPauses = new AtomicInteger();
         boolean segmentsWritten;
+        boolean wrote;
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
         try (PartSpill spill = PartSpill.create(mapper);
-             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock, fetcher.ticker())) {
-            earlier = CheckpointLog.read(bronze, run, chunk.index(), spill::add);
+             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock, fetcher.ticker(),
+                     Duration.ofMillis(chunk.fetch().checkpointIntervalMillis()))) {
+            // What the spill keeps is what the part holds: counted for its summary as it comes. The spill
+            // takes its own lock for the write; the count is guarded here, briefly, with no I/O under it.
+            java.util.function.Consumer<BronzeRecord> keep = record -> {
+                if (spill.add(record)) {
+                    synchronized (counting) {
+                        counting.add(record);
+                    }
+                }
+            };
+            earlier = CheckpointLog.read(bronze, run, chunk.index(), keep);
             List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
             report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new Fetcher.Progress() {
                 @Override
@@ -122,7 +141,7 @@ public final class ChunkWorker {
 
                 @Override
                 public void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
-                    spill.add(record);
+                    keep.accept(record);
                     checkpoint.fetched(record, next, nextToken);
                     onRecord.accept(record);
                 }
@@ -144,7 +163,7 @@ public final class ChunkWorker {
             });
             // A record the fetcher made itself (an internal error) never went through progress; the rest
             // are in the spill already, and their bodiless copies here are skipped as repeats.
-            report.records().forEach(spill::add);
+            report.records().forEach(keep);
             if (!report.complete()) {
                 checkpoint.seal();
                 long chains = report.unfinished().stream().filter(r -> r.paginate() != null).count();
@@ -157,7 +176,7 @@ public final class ChunkWorker {
             }
             segmentsWritten = checkpoint.wroteSegments();
             // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
-            bronze.store().putIfAbsent(run.partKey(chunk.index()), spill.part(chunk.requests()));
+            wrote = counted.putIfAbsent(run.partKey(chunk.index()), spill.part(chunk.requests()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checkpointing chunk " + chunk.index(), e);
@@ -165,7 +184,15 @@ public final class ChunkWorker {
         if (!earlier.isEmpty() || segmentsWritten) {
             CheckpointLog.delete(bronze, run, chunk.index());
         }
-        Optional<Success> completed = completion.completeIfDone(run);
+        Optional<Success> completed;
+        if (wrote) {
+            // Its own PUT and the completion check's LIST after it are counted in advance: nothing counts them later.
+            completion.writeSummary(run, new PartSummary(chunk.index(), counting.tally(), counted.counted()
+                    .plus(S3Requests.Kind.PUT, "part_summaries", 1).plus(S3Requests.Kind.LIST, "part_summaries", 1)));
+            completed = completion.partDone(run, chunk.index(), chunk.chunkCount());
+        } else {
+            completed = alreadyWritten(bronze, completion, chunk); // the other delivery's part stays, and its summary
+        }
 
         Map<String, Long> counts = new TreeMap<>();
         int responded = 0;
@@ -184,6 +211,35 @@ public final class ChunkWorker {
                 n == 0 ? 0 : (double) totalLatency / n, maxLatency,
                 fetcher.ticker().millisSince(start), completed, throttled.get(), retryAfterPauses.get());
     }
+
+    /**
+     * A chunk whose part exists (a redelivery, a duplicate delivery): removes what a racing delivery left in
+     * its checkpoint, writes its summary if the worker that wrote the part died before it, and checks for
+     * completion.
+     */
+    private Optional<Success> alreadyWritten(BronzeWriter bronze, RunCompletion completion, Chunk chunk) {
+        RunRef run = chunk.run();
+        CheckpointLog.delete(bronze, run, chunk.index());
+        if (!completion.hasSummary(run, chunk.index())) {
+            completion.writeSummary(run, completion.summarise(run, chunk.index(), manifest(bronze.store(), run)));
+        }
+        return completion.partDone(run, chunk.index(), chunk.chunkCount());
+    }
+
+    /** A run's manifest, read once per worker instance: it does not change once written, and every chunk needs it. */
+    private Manifest manifest(BronzeStore store, RunRef run) {
+        Manifest cached = manifests.get(run);
+        if (cached == null) {
+            cached = new RunFiles(store, mapper).manifest(run);
+            if (manifests.size() > 64) {
+                manifests.clear();
+            }
+            manifests.put(run, cached);
+        }
+        return cached;
+    }
+
+    private final Map<RunRef, Manifest> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Clock clock() {
         return clock;

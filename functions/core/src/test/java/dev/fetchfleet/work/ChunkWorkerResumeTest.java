@@ -102,6 +102,13 @@ class ChunkWorkerResumeTest {
     void aChainCutByTheDeadlineGoesOnFromItsNextPageWithNoPageAskedForTwice() throws Exception {
         BronzeStore store = new LocalBronzeStore(root);
         String message = chunkMessage(store, List.of("a", "b"), 3);
+        // A JVM's first HTTP exchanges can outlast the 1 s request timeout (classes loading, a busy machine), and a
+        // timed-out first page is asked for again, rightly: warm the HTTP stack so the count below is the worker's own.
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        flatCalls.set(0);
         // The deadline comes after 40 more pages each time, not after a real 0.6 s of starts.
         Clock clock = new CallCountClock(this::calls, 40);
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
@@ -215,7 +222,9 @@ class ChunkWorkerResumeTest {
         assertFalse(failure instanceof ChunkIncompleteException);
         assertTrue(failure.getMessage().contains("checkpoint could not be written"), failure.getMessage());
         assertFalse(store.exists(RUN.partKey(0)), "no part with a chain cut short in it");
-        assertEquals(1, asked.size(), "the chain stopped at its first page, waiting for the checkpoint");
+        // No page waits for its checkpoint: the chain goes on until the first write fails, then stops.
+        assertTrue(asked.size() > 1, "the chain did not wait for the checkpoint's write: " + asked.size());
+        assertTrue(asked.size() < PAGES, "the chain stopped once the checkpoint could not be written: " + asked.size());
     }
 
     /** Every call the API has had, pages and flat requests, repeats included. */

@@ -247,7 +247,8 @@ class ContractFixturesTest {
 
     @Test
     void eachSchemaListsTheVersionFieldAndNoneRequiresIt() {
-        for (String schema : List.of("chunk-message", "bronze-record", "checkpoint-entry", "manifest", "success", "state")) {
+        for (String schema : List.of("chunk-message", "bronze-record", "checkpoint-entry", "manifest", "success", "state",
+                "part-summary")) {
             JsonNode root = shapes.schema(schema + ".schema.json");
             assertEquals("https://json-schema.org/draft/2020-12/schema", root.get("$schema").asText(), schema);
             assertTrue(root.get("properties").has(WireFormat.FIELD), schema);
@@ -276,6 +277,7 @@ class ContractFixturesTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-30T01:05:00.25Z"), ZoneOffset.UTC);
         assertTrue(new RunCompletion(store, mapper, clock).completeIfDone(ContractSamples.RUN).isPresent(), "the one-chunk run completes");
         written.put("success", mapper.readTree(store.get(ContractSamples.RUN.successKey()).orElseThrow()));
+        written.put("part-summary", mapper.readTree(store.get(ContractSamples.RUN.summaryKey(0)).orElseThrow()));
         new StateStore(store, mapper).advance("posts", "since", "2026-11-30T00:00:00.5+01:00", "2026-11-30T01:00:00.456Z", "run-1");
         written.put("state", mapper.readTree(store.get(SourceState.key("posts")).orElseThrow()));
         return written;

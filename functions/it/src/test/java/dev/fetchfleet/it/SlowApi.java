@@ -26,6 +26,7 @@ final class SlowApi implements AutoCloseable {
         this.delayMillis = delayMillis;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/items/", this::handle);
+        server.createContext("/feed/", this::feed);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
@@ -52,6 +53,21 @@ final class SlowApi implements AutoCloseable {
             } else {
                 HttpJson.send(exchange, 200, "{\"id\":" + id + ",\"call\":" + call + "}");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code GET /feed/{c}?pages=P&cursor=K}: page K of P after the delay, {@code next} the cursor of the one after. */
+    private void feed(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String query = exchange.getRequestURI().getRawQuery();
+            int pages = Integer.parseInt(query.replaceAll(".*pages=(\\d+).*", "$1"));
+            int cursor = query.contains("cursor=") ? Integer.parseInt(query.replaceAll(".*cursor=(\\d+).*", "$1")) : 0;
+            calls.computeIfAbsent(exchange.getRequestURI().getPath() + "#" + cursor, k -> new AtomicInteger()).incrementAndGet();
+            Thread.sleep(delayMillis);
+            HttpJson.send(exchange, 200, "{\"items\":[" + cursor + "],\"next\":"
+                    + (cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null") + "}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

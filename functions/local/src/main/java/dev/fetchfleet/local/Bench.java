@@ -139,11 +139,21 @@ final class Bench {
                        @JsonProperty("latency_ms") long latencyMs, @JsonProperty("workers") int workers,
                        @JsonProperty("records") long records, @JsonProperty("run_seconds") double runSeconds,
                        @JsonProperty("bound_seconds") double boundSeconds, @JsonProperty("ratio") double ratio,
-                       @JsonProperty("peak_concurrency") int peakConcurrency, @JsonProperty("complete") boolean complete) {}
+                       @JsonProperty("peak_concurrency") int peakConcurrency, @JsonProperty("complete") boolean complete,
+                       /** First request in to last answer out, as the API measured it. */
+                       @JsonProperty("api_seconds") double apiSeconds,
+                       @JsonProperty("api_ratio") double apiRatio,
+                       /** From the local fleet's start (embedded SQS, workers, dispatch) to the API's first request. */
+                       @JsonProperty("fleet_start_to_first_request_seconds") double fleetStartSeconds,
+                       /** From this JVM's launch to the fleet's start (JVM, CLI, the demo API's own JVM). */
+                       @JsonProperty("jvm_launch_to_fleet_start_seconds") double jvmToFleetSeconds,
+                       @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests,
+                       @JsonProperty("load_average") double loadAverage) {}
 
     /**
      * {@code chains} chains of {@code pages} pages (cursor style) over {@code workers} workers, caps
-     * allowing every chain in flight: the bound is latency × pages, as a chain's pages go one by one.
+     * allowing every chain in flight (the API's cap is fleet-wide: {@code chains}, shared by the lanes): the
+     * bound is latency × pages, as a chain's pages go one by one.
      */
     static PagesResult pages(int chains, int pages, Duration latency, int workers, PrintWriter err, ObjectMapper mapper)
             throws IOException, InterruptedException {
@@ -155,14 +165,20 @@ final class Bench {
                      "template": {"url": "%s/feed/{chain}?pages=%d", "values": {"chain": {"from": 1, "to": %d}}},
                      "paginate": {"type": "cursor", "path": "meta.next_cursor", "param": "cursor", "maxPages": %d},
                      "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": 100000}}}
-                    """.formatted(perWorker, api.base(), pages, chains, pages, perWorker, perWorker);
+                    """.formatted(perWorker, api.base(), pages, chains, pages, perWorker, chains);
+            long fleetStart = System.currentTimeMillis();
             RunSummary summary = new LocalFleet(new LocalBronzeStore(bronze), path -> {
                 throw new IOException("the bench job reads no files");
             }, new LocalFleet.Options(workers, Duration.ofMinutes(15), 5, Duration.ofHours(1)), err, mapper, Clock.systemUTC()).run(job);
             double bound = latency.toMillis() / 1000.0 * pages;
+            JsonNode seen = api.stats();
+            double apiSeconds = seen.path("activeSeconds").asDouble();
+            long launch = ManagementFactory.getRuntimeMXBean().getStartTime();
             return new PagesResult(chains, pages, latency.toMillis(), workers, summary.records(), summary.runSeconds(), round(bound),
-                    round(summary.runSeconds() / bound), api.stats().get("peakInFlight").asInt(),
-                    summary.complete() && summary.records() == (long) chains * pages);
+                    round(summary.runSeconds() / bound), seen.get("peakInFlight").asInt(),
+                    summary.complete() && summary.records() == (long) chains * pages, round(apiSeconds), round(apiSeconds / bound),
+                    round((seen.path("firstArrivalEpochMillis").asLong() - fleetStart) / 1000.0), round((fleetStart - launch) / 1000.0),
+                    summary.s3Requests(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             deleteTree(bronze);
         }

@@ -34,6 +34,9 @@ final class BenchPagesCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("%d chains x %d pages at %d ms: %.2f s against a bound of %.2f s (ratio %.3f), "
                 + "%d records, at most %d in flight%n", r.chains(), r.pages(), r.latencyMs(), r.runSeconds(), r.boundSeconds(),
                 r.ratio(), r.records(), r.peakConcurrency());
+        spec.commandLine().getErr().printf("as the API saw it (first request in to last answer out): %.2f s (ratio %.3f); "
+                + "fixed cost: fleet start to first request %.2f s, JVM launch to fleet start %.2f s; load average %.2f%n",
+                r.apiSeconds(), r.apiRatio(), r.fleetStartSeconds(), r.jvmToFleetSeconds(), r.loadAverage());
         CommandOutput.printJson(spec, mapper, r);
         return r.complete() ? 0 : FetchFleetCli.EXIT_INCOMPLETE;
     }

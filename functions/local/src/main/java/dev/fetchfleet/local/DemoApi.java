@@ -37,10 +37,11 @@ public final class DemoApi implements AutoCloseable {
     /** Arrival times (nanoTime) of the first calls, for the peak rate a benchmark reports. */
     private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger arrivalCount = new AtomicInteger();
+    /** When the first call came in and the last answer went out: the run as the API saw it. */
+    private final AtomicLong firstArrivalNanos = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong firstArrivalEpochMillis = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastAnswerNanos = new AtomicLong(Long.MIN_VALUE);
     private static final int MAX_ARRIVALS_KEPT = 1_000_000;
-    /** nanoTime of the first call in and of the last answer out: the run as the API saw it. */
-    private final AtomicLong firstArrival = new AtomicLong(Long.MAX_VALUE);
-    private final AtomicLong lastAnswer = new AtomicLong(Long.MIN_VALUE);
 
     private final DemoAuth auth;
     private final DemoLists lists;
@@ -140,8 +141,8 @@ public final class DemoApi implements AutoCloseable {
 
     /** Seconds from the first call in to the last answer out (0 before any answer): how long the API was busy with a run. */
     public double spanSeconds() {
-        long first = firstArrival.get();
-        long last = lastAnswer.get();
+        long first = firstArrivalNanos.get();
+        long last = lastAnswerNanos.get();
         return last < first ? 0 : (last - first) / 1e9;
     }
 
@@ -151,7 +152,9 @@ public final class DemoApi implements AutoCloseable {
             HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
                     + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + ",\"tokenRequests\":"
                     + auth.tokenRequests() + ",\"unauthorized\":" + auth.unauthorized() + ",\"listCallsPastTheEnd\":"
-                    + lists.pastTheEnd() + ",\"spanSeconds\":" + spanSeconds() + "}");
+                    + lists.pastTheEnd() + ",\"spanSeconds\":" + spanSeconds()
+                    + ",\"firstArrivalEpochMillis\":" + (served() == 0 ? -1 : firstArrivalEpochMillis.get())
+                    + ",\"activeSeconds\":" + spanSeconds() + "}");
         }
     }
 
@@ -180,7 +183,11 @@ public final class DemoApi implements AutoCloseable {
      */
     void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
         long arrived = System.nanoTime();
-        firstArrival.accumulateAndGet(arrived, Math::min);
+        if (firstArrivalNanos.compareAndSet(Long.MAX_VALUE, arrived)) {
+            firstArrivalEpochMillis.set(System.currentTimeMillis());
+        } else {
+            firstArrivalNanos.accumulateAndGet(arrived, Math::min);
+        }
         if (arrivalCount.incrementAndGet() <= MAX_ARRIVALS_KEPT) {
             arrivals.add(arrived);
         }
@@ -195,7 +202,7 @@ public final class DemoApi implements AutoCloseable {
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             HttpJson.send(exchange, answer.status(), answer.json());
-            lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
+            lastAnswerNanos.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

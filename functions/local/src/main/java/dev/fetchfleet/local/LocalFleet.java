@@ -352,7 +352,8 @@ public final class LocalFleet {
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, tally.records(),
                 tally.succeeded(), tally.records() - tally.succeeded(), tally.duplicates(), tally.statusCounts(), round(wall),
                 round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem,
-                store.failure().map(BronzeWriteException::getMessage).orElse(null));
+                store.failure().map(BronzeWriteException::getMessage).orElse(null),
+                new RunFiles(store, mapper).readSuccess(run).map(dev.fetchfleet.run.Success::s3Requests).orElse(null));
     }
 
     private static double round(double value) {

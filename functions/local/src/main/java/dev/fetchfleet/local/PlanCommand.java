@@ -59,16 +59,17 @@ final class PlanCommand implements Callable<Integer> {
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(err, e);
         }
-        err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs%n",
-                estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets());
+        err.printf("%,d requests in %,d chunks; %,d SQS messages (%,d SQS requests), %,d S3 PUTs, %,d S3 GETs (and HEADs), %,d S3 LISTs%n",
+                estimate.requests(), estimate.chunks(), estimate.sqsMessages(), estimate.sqsRequests(), estimate.s3Puts(), estimate.s3Gets(),
+                estimate.s3Lists());
         err.printf("dispatch: about %s to queue every chunk (%s)%n", human(estimate.dispatchSeconds()),
                 estimate.chunks() > dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE
                         ? String.format(java.util.Locale.ROOT, "one reading of the list, %,d range messages that the workers cut into chunk messages",
                         (estimate.chunks() + dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE - 1) / dev.fetchfleet.plan.ChunkMessages.CHUNKS_PER_RANGE)
                         : "one reading of the list, then the chunk messages");
-        err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s)%n", estimate.workerConcurrency(),
-                estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()), estimate.costUsd(),
-                estimate.lambdaGbSeconds());
+        err.printf("FetchFleet (%d chunks at once, %d MB, %d ms a call): about %s, $%.4f (%.1f Lambda GB-s; $%.3f per million requests)%n",
+                estimate.workerConcurrency(), estimate.workerMemoryMb(), estimate.assumedLatencyMs(), human(estimate.expectedWallSeconds()),
+                estimate.costUsd(), estimate.lambdaGbSeconds(), estimate.requests() == 0 ? 0 : estimate.costUsd() / estimate.requests() * 1e6);
         estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
                 human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
         err.println("prices: AWS list prices of " + estimate.pricesAsOf());

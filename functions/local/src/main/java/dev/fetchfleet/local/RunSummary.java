@@ -10,7 +10,7 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"complete", "run_id", "source", "bronze", "requests", "records", "succeeded", "failed",
         "duplicates", "status_counts", "wall_seconds", "run_seconds", "sequential_seconds", "speedup", "dead_letters", "problem",
-        "bronze_error"})
+        "bronze_error", "s3_requests"})
 public record RunSummary(
         @JsonProperty("complete") boolean complete,
         @JsonProperty("run_id") String runId,
@@ -30,11 +30,13 @@ public record RunSummary(
         @JsonProperty("dead_letters") int deadLetters,
         @JsonProperty("problem") String problem,
         /** Why bronze could not be written (a full disk, say), in one line; null when every write succeeded. */
-        @JsonProperty("bronze_error") String bronzeError) {
+        @JsonProperty("bronze_error") String bronzeError,
+        /** The run's S3 requests by kind and purpose, from its {@code _SUCCESS}; null when it did not complete. */
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
 
     /** A run that stopped at its first bronze write: before the dispatch wrote its manifest there is no run id yet. */
     static RunSummary unwritable(String bronze, String source, double wallSeconds, String bronzeError) {
         return new RunSummary(false, null, source, bronze, 0, 0, 0, 0, 0, Map.of(), wallSeconds, 0, 0, 0, 0,
-                "bronze cannot be written", bronzeError);
+                "bronze cannot be written", bronzeError, null);
     }
 }

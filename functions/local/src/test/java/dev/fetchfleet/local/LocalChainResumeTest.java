@@ -90,6 +90,8 @@ class LocalChainResumeTest {
             first.addAll(List.of("--worker-timeout", "17"));
             Process process = Cli.start(first, dir.resolve("first.log"));
             assertTrue(heldArrived.await(120, TimeUnit.SECONDS), "page " + held + " was never asked for: " + Files.readString(dir.resolve("first.log")));
+            // Pages are checkpointed by time, not one by one: within an interval the page before the held one is written.
+            awaitCheckpointed(bronze, held - 1);
             process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
             release.countDown();
@@ -176,6 +178,7 @@ class LocalChainResumeTest {
 
             Process process = Cli.start(args, dir.resolve("first.log"));
             assertTrue(heldArrived.await(120, TimeUnit.SECONDS), "page " + held + " was never asked for: " + Files.readString(dir.resolve("first.log")));
+            awaitCheckpointed(bronze, held - 1);
             process.destroyForcibly(); // SIGKILL
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
             release.countDown();
@@ -203,6 +206,26 @@ class LocalChainResumeTest {
             release.countDown();
             api.stop(0);
         }
+    }
+
+    /**
+     * Waits until the chain's checkpoint holds {@code page}: the chain is stuck on the page after it, so the
+     * writer's next interval writes it. A kill before that would ask again for the last interval's pages.
+     */
+    private static void awaitCheckpointed(Path bronze, int page) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) {
+            try {
+                if (jsonLines(files(bronze.resolve("_checkpoints"), "seg-")).stream()
+                        .anyMatch(entry -> entry.get("record").get("page").asInt() == page)) {
+                    return;
+                }
+            } catch (IOException | java.io.UncheckedIOException segmentFoldedMeanwhile) {
+                // a segment folded into the sealed one between listing and reading: look again
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("page " + page + " never reached the checkpoint");
     }
 
     private static List<Path> files(Path under, String namePrefix) throws IOException {

@@ -1,0 +1,157 @@
+package dev.fetchfleet.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.BronzeRecord;
+import dev.fetchfleet.bronze.BronzeStore;
+import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.LocalBronzeStore;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.bronze.S3Requests;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A chunk's checkpoint written by time: pages never wait for it, and everything fetched is written within an interval. */
+class CheckpointLogTest {
+
+    private static final RunRef RUN = new RunRef("feed", "2026-11-30", "run-1");
+    private final ObjectMapper mapper = Json.newMapper();
+
+    @TempDir
+    Path root;
+
+    private static BronzeRecord page(String chain, int page) {
+        return new BronzeRecord("run-1", "feed", chain, "GET", "https://api.example.com/" + chain + "?p=" + page, 200,
+                Map.of(), null, null, Instant.parse("2026-11-30T00:00:00Z"), 5, 1, null, page);
+    }
+
+    @Test
+    void aChainsPagesGoOnWhileItsCheckpointWriteIsStuck() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        // A store whose checkpoint writes hang until released: a page that waited for one would hang too.
+        BronzeWriter bronze = new BronzeWriter(new StuckWrites(new LocalBronzeStore(root), writing, release), mapper);
+        try (CheckpointLog log = new CheckpointLog(bronze, RUN, 0, Clock.systemUTC(), dev.fetchfleet.Ticker.SYSTEM, Duration.ofMillis(50))) {
+            log.fetched(page("a", 0), URI.create("https://api.example.com/a?p=1"));
+            assertTrue(writing.await(60, TimeUnit.SECONDS), "the first interval's write began");
+
+            // Every later page of the chain is taken while that write is stuck.
+            CompletableFuture<Void> chain = CompletableFuture.runAsync(() -> {
+                for (int p = 1; p < 50; p++) {
+                    try {
+                        log.fetched(page("a", p), p < 49 ? URI.create("https://api.example.com/a?p=" + (p + 1)) : null);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            chain.get(60, TimeUnit.SECONDS); // the write is still stuck: it is released only below
+
+            release.countDown();
+            log.seal();
+        }
+        ChunkProgress kept = CheckpointLog.read(bronze, RUN, 0);
+        assertEquals(50, kept.records().size());
+        assertTrue(kept.finished().contains("a"), "the last page, written at the seal, ended the chain");
+    }
+
+    @Test
+    void whatIsFetchedIsWrittenWithinAnIntervalWithoutAnyoneAskingForIt() throws Exception {
+        BronzeWriter bronze = new BronzeWriter(new LocalBronzeStore(root), mapper);
+        try (CheckpointLog log = new CheckpointLog(bronze, RUN, 0, Clock.systemUTC(), dev.fetchfleet.Ticker.SYSTEM, Duration.ofMillis(100))) {
+            for (int i = 0; i < 3; i++) {
+                log.fetched(page("flat-" + i, 0), null); // flat requests: no chain waits on them
+            }
+            // Nobody seals or closes the log: its own writer must write them, as a worker killed now relies on.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (CheckpointLog.read(bronze, RUN, 0).records().size() < 3 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertEquals(3, CheckpointLog.read(bronze, RUN, 0).finished().size());
+        }
+    }
+
+    @Test
+    void oneWriteCarriesEveryChainsPagesOfAnInterval() throws Exception {
+        CountingStore counted = new CountingStore(new LocalBronzeStore(root));
+        BronzeWriter bronze = new BronzeWriter(counted, mapper);
+        try (CheckpointLog log = new CheckpointLog(bronze, RUN, 0, Clock.systemUTC(), dev.fetchfleet.Ticker.SYSTEM, Duration.ofMinutes(1))) {
+            for (int p = 0; p < 20; p++) {
+                for (String chain : new String[] {"a", "b", "c", "d", "e"}) {
+                    log.fetched(page(chain, p), URI.create("https://api.example.com/" + chain + "?p=" + (p + 1)));
+                }
+            }
+            log.seal();
+        }
+        // 100 pages of 5 chains: one PUT at the seal, where a write per page cost a hundred.
+        assertEquals(1, counted.counted().count(S3Requests.Kind.PUT, "checkpoints"));
+        assertEquals(5, CheckpointLog.read(bronze, RUN, 0).resumeAt().size(), "each chain goes on from its page 20");
+    }
+
+    /** A store whose plain writes hang until released. */
+    private record StuckWrites(BronzeStore store, CountDownLatch writing, CountDownLatch release) implements BronzeStore {
+        @Override
+        public void put(String key, byte[] bytes) {
+            writing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            store.put(key, bytes);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] bytes) {
+            return store.putIfAbsent(key, bytes);
+        }
+
+        @Override
+        public java.util.Optional<byte[]> get(String key) {
+            return store.get(key);
+        }
+
+        @Override
+        public boolean exists(String key) {
+            return store.exists(key);
+        }
+
+        @Override
+        public java.util.Optional<Versioned> getVersioned(String key) {
+            return store.getVersioned(key);
+        }
+
+        @Override
+        public boolean putIfVersion(String key, byte[] bytes, String version) {
+            return store.putIfVersion(key, bytes, version);
+        }
+
+        @Override
+        public java.util.List<String> list(String prefix) {
+            return store.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            store.delete(key);
+        }
+
+        @Override
+        public String locate(String key) {
+            return store.locate(key);
+        }
+    }
+}
