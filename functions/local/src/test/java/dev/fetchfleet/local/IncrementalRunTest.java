@@ -119,7 +119,9 @@ class IncrementalRunTest {
             JsonNode manifest = Json.newMapper().readTree(Files.readString(onlySuccessOf(Path.of(bronze),
                     refresh.summary().get("run_id").asText()).resolveSibling("_manifest.json")));
             assertTrue(manifest.get("incremental").get("full_refresh").asBoolean(), "the manifest records the override, typed: " + manifest);
-            assertFalse(manifest.get("job").get("incremental").has("fullRefresh"), "the job itself stays as its author wrote it");
+            JsonNode kept = Json.newMapper().readTree(Files.readString(onlySuccessOf(Path.of(bronze),
+                    refresh.summary().get("run_id").asText()).resolveSibling("_job.json")));
+            assertFalse(kept.get("incremental").has("fullRefresh"), "the job itself stays as its author wrote it");
             assertTrue(Files.readString(Path.of(bronze, "_state", "source=changes", "state.json")).contains("2026-05-01T00:00:00Z"),
                     "and its completed run keeps the state at what it saw");
         } finally {
