@@ -83,47 +83,11 @@ public final class Fetcher {
     }
 
     /**
-     * Hears of every record as it ends, in the order of its chain. A call for a page whose chain goes on
-     * ({@code next} not null) returns when it is safe to ask for that next page: a checkpoint makes the
-     * page durable first, so a worker killed at any moment asks for no page again that it had an answer for.
-     */
-    @FunctionalInterface
-    public interface Progress {
-        Progress NONE = (record, next) -> {};
-
-        void fetched(BronzeRecord record, URI next) throws InterruptedException;
-
-        /**
-         * As {@link #fetched(BronzeRecord, URI)}, for a chain whose next page also needs {@code nextToken}: a
-         * cursor, page or offset sent in the body or a header (null when the URL says it all). A progress that
-         * keeps where chains go on (a checkpoint) must keep this too.
-         */
-        default void fetched(BronzeRecord record, URI next, String nextToken) throws InterruptedException {
-            fetched(record, next);
-        }
-
-        /**
-         * True when this keeps each record whole (a chunk's part spill): the report then holds records
-         * without their bodies, so a chunk's bodies are never all in memory at once.
-         */
-        default boolean keepsBodies() {
-            return false;
-        }
-
-        /**
-         * Every attempt's answer as it comes, retried or not: for counting throttling, which the
-         * records (one per request, its last answer) cannot show. {@code pausedHost}: the answer
-         * carried a Retry-After that quiets its host.
-         */
-        default void answered(int status, boolean pausedHost) {}
-    }
-
-    /**
      * Fetches all requests; none is started after {@code startDeadline}. Records come back in the
      * order of {@code requests}.
      */
     public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, FetchConfig config, Instant startDeadline) {
-        return fetchAll(run, requests, Map.of(), config, startDeadline, Progress.NONE);
+        return fetchAll(run, requests, Map.of(), config, startDeadline, FetchProgress.NONE);
     }
 
     /**
@@ -136,7 +100,7 @@ public final class Fetcher {
      *                          that cannot be written fails the chunk rather than its requests
      */
     public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, Map<String, ChainCursor> resumeAt,
-                                FetchConfig config, Instant startDeadline, Progress progress) {
+                                FetchConfig config, Instant startDeadline, FetchProgress progress) {
         Semaphore inFlight = new Semaphore(config.maxInFlight(), true);
         RetryPolicy retry = new RetryPolicy(config.retry(), clock);
         // Resolved before any request starts: a secret that cannot be read fails the chunk (to be
@@ -212,7 +176,7 @@ public final class Fetcher {
     /** A request's pages (one, unless it paginates), and whether its chain reached its end. */
     private record Chain(List<BronzeRecord> pages, boolean complete) {}
 
-    /** Carries what {@link Progress} threw out of a chain's thread, so it is not taken for the request's own error. */
+    /** Carries what {@link FetchProgress} threw out of a chain's thread, so it is not taken for the request's own error. */
     private static final class ProgressFailed extends RuntimeException {
         ProgressFailed(RuntimeException cause) {
             super(cause);
@@ -224,7 +188,7 @@ public final class Fetcher {
         }
     }
 
-    private static void tell(Progress progress, BronzeRecord record, PageAddress next) throws InterruptedException {
+    private static void tell(FetchProgress progress, BronzeRecord record, PageAddress next) throws InterruptedException {
         try {
             if (next == null) {
                 progress.fetched(record, null);
@@ -244,7 +208,7 @@ public final class Fetcher {
      * pages before it stay. A chain with a cursor starts at the cursor's page.
      */
     private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, Credentials credentials,
-                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, Progress progress)
+                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, FetchProgress progress)
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
@@ -340,7 +304,7 @@ public final class Fetcher {
      */
     private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, Credentials credentials, RetryPolicy retry,
                                   Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share,
-                                  Progress progress)
+                                  FetchProgress progress)
             throws InterruptedException {
         RequestSpec recorded = request.withUrl(credentials.recorded(request.url()));
         boolean renewed = false;
@@ -351,7 +315,7 @@ public final class Fetcher {
             if (clock.instant().isAfter(startDeadline)) {
                 return null;
             }
-            if (!takePermits(inFlight, host, startDeadline)) {
+            if (!host.acquire(inFlight, clock, startDeadline)) {
                 return null; // the host asked for a pause that outlasts this invocation: hand it back
             }
             HttpResponse<LimitedBody> response = null;
@@ -418,30 +382,6 @@ public final class Fetcher {
                 return null;
             }
             ticker.sleep(wait);
-        }
-    }
-
-    /**
-     * Takes the worker's in-flight permit and the host's, waiting out a host's Retry-After pause with
-     * neither held, so that requests to other hosts go on meanwhile. False, holding nothing, when the
-     * pause ends after {@code startDeadline}: the request goes back for a later delivery at once rather
-     * than sleep to the deadline.
-     */
-    private boolean takePermits(Semaphore inFlight, HostLimiter host, Instant startDeadline) throws InterruptedException {
-        while (true) {
-            Duration pause = host.pauseLeft();
-            if (pause.isPositive()) {
-                if (clock.instant().plus(pause).isAfter(startDeadline)) {
-                    return false;
-                }
-                ticker.sleep(pause);
-                continue;
-            }
-            inFlight.acquire();
-            if (host.acquireUnlessPaused()) {
-                return true;
-            }
-            inFlight.release();
         }
     }
 

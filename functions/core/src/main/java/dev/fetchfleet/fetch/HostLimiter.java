@@ -1,7 +1,9 @@
 package dev.fetchfleet.fetch;
 
 import dev.fetchfleet.Ticker;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -148,5 +150,29 @@ final class HostLimiter {
         }
         lastStartNanos = now;
         return 0;
+    }
+
+    /**
+     * Takes the worker's in-flight permit ({@code inFlight}) and this host's, waiting out the host's
+     * Retry-After pause with neither held, so that requests to other hosts go on meanwhile. False, holding nothing, when the
+     * pause ends after {@code startDeadline}: the request goes back for a later delivery at once rather
+     * than sleep to the deadline.
+     */
+    boolean acquire(Semaphore inFlight, Clock clock, Instant startDeadline) throws InterruptedException {
+        while (true) {
+            Duration pause = pauseLeft();
+            if (pause.isPositive()) {
+                if (clock.instant().plus(pause).isAfter(startDeadline)) {
+                    return false;
+                }
+                ticker.sleep(pause);
+                continue;
+            }
+            inFlight.acquire();
+            if (acquireUnlessPaused()) {
+                return true;
+            }
+            inFlight.release();
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.fetchfleet.work;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
-import dev.fetchfleet.fetch.Fetcher;
+import dev.fetchfleet.fetch.FetchProgress;
 import java.net.URI;
 import dev.fetchfleet.Ticker;
 import java.time.Clock;
@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline cuts the chunk, {@link #seal()} writes what is left and folds this invocation's segments into
  * one, so a chain spread over many invocations leaves one segment per invocation for the next to read.
  */
-final class CheckpointLog implements Fetcher.Progress, AutoCloseable {
+final class CheckpointLog implements FetchProgress, AutoCloseable {
 
     /** Past this many unwritten bytes a segment goes out before its interval is up. */
     static final int FLUSH_BYTES = 8 * 1024 * 1024;

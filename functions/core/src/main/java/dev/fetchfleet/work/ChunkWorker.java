@@ -7,6 +7,7 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Destinations;
 import dev.fetchfleet.fetch.FetchReport;
+import dev.fetchfleet.fetch.FetchProgress;
 import dev.fetchfleet.fetch.Fetcher;
 import dev.fetchfleet.fetch.SecretReferences;
 import dev.fetchfleet.job.RequestSpec;
@@ -133,7 +134,7 @@ public final class ChunkWorker {
             };
             earlier = CheckpointLog.read(bronze, run, chunk.index(), keep);
             List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
-            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new Fetcher.Progress() {
+            report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new FetchProgress() {
                 @Override
                 public void fetched(BronzeRecord record, URI next) throws InterruptedException {
                     fetched(record, next, null);

@@ -39,7 +39,7 @@ class MalformedNextLinkTest {
     private final HttpClient http = Fetcher.newHttpClient(Duration.ofSeconds(2));
     /** What the checkpoint would have heard: "page -> next" for every record, in order. */
     private final List<String> told = Collections.synchronizedList(new ArrayList<>());
-    private final Fetcher.Progress progress = (record, next) -> told.add(record.page() + " -> " + next);
+    private final FetchProgress progress = (record, next) -> told.add(record.page() + " -> " + next);
 
     @AfterEach
     void closeClient() {
