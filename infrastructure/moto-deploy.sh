@@ -268,7 +268,7 @@ check_function() {  # check_function CONFIG HANDLER MEMORY TIMEOUT SERVICE
 }
 DISPATCHER_CONFIG=$(json lambda get-function-configuration --function-name "$DISPATCHER")
 WORKER_CONFIG=$(json lambda get-function-configuration --function-name "$WORKER")
-check_function "$DISPATCHER_CONFIG" "$DISPATCHER_HANDLER" 1024 300 fetchfleet-dispatcher
+check_function "$DISPATCHER_CONFIG" "$DISPATCHER_HANDLER" 1024 900 fetchfleet-dispatcher
 check_function "$WORKER_CONFIG" "$WORKER_HANDLER" 1769 300 fetchfleet-worker
 expect "dispatcher CHUNK_QUEUE_URL" "$(get "$DISPATCHER_CONFIG" 'd["Environment"]["Variables"]["CHUNK_QUEUE_URL"]')" "$QUEUE_URL"
 expect "dispatcher WORKER_MAX_CONCURRENCY" "$(get "$DISPATCHER_CONFIG" 'str(d["Environment"]["Variables"]["WORKER_MAX_CONCURRENCY"])')" 10

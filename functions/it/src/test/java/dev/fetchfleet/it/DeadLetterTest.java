@@ -99,7 +99,8 @@ class DeadLetterTest {
                 List.of(new RequestSpec("r", "GET", URI.create("http://127.0.0.1:9/never"), Map.of(), null)));
         ObjectNode message = (ObjectNode) fleet.mapper.readTree(
                 new ChunkMessages(fleet.mapper, fleet.store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES).encode(chunk));
-        message.put(WireFormat.FIELD, 2);
+        int newer = WireFormat.CHUNK_MESSAGE.current() + 1;
+        message.put(WireFormat.FIELD, newer);
 
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(delivery("m-newer", message.toString(), 1)));
@@ -109,8 +110,8 @@ class DeadLetterTest {
         List<Message> parked = drain(dlq);
         assertEquals(1, parked.size());
         String error = parked.getFirst().messageAttributes().get(DeadLetterQueue.ERROR_ATTRIBUTE).stringValue();
-        assertTrue(error.contains("chunk message format 2 is newer than this worker reads (1): deploy the new worker before the new dispatcher"),
-                error);
+        assertTrue(error.contains("chunk message format " + newer + " is newer than this worker reads (" + WireFormat.CHUNK_MESSAGE.current()
+                + "): deploy the new worker before the new dispatcher"), error);
         assertEquals(List.of(), fleet.store.list(run.prefix()), "nothing fetched, nothing written");
     }
 
