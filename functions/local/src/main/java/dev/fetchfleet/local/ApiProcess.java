@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class ApiProcess implements AutoCloseable {
 
-    private static final Pattern SERVING = Pattern.compile("serving GET (http://127\\.0\\.0\\.1:\\d+)/items/");
+    private static final Pattern SERVING = Pattern.compile("demo API serving (http://127\\.0\\.0\\.1:\\d+)");
 
     private final Process process;
     private final URI base;

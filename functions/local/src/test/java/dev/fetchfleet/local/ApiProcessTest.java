@@ -1,0 +1,33 @@
+package dev.fetchfleet.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fetchfleet.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The benchmarks' API in a JVM of its own: found by the line demo-api prints, and counting what it serves. */
+class ApiProcessTest {
+
+    @Test
+    // A start that never recognises the demo API's line blocks in a read no interrupt ends: time it out from outside.
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theDemoApiStartsInItsOwnJvmAndCountsWhatItServes() throws Exception {
+        try (ApiProcess api = ApiProcess.start(Duration.ofMillis(10), Json.newMapper())) {
+            assertTrue(api.base().toString().startsWith("http://127.0.0.1:"), api.base().toString());
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(api.base() + "/items/7")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            JsonNode stats = api.stats();
+            assertEquals(1, stats.get("served").asInt(), stats.toString());
+            assertTrue(stats.get("spanSeconds").asDouble() > 0, stats.toString());
+        }
+    }
+}
