@@ -97,11 +97,6 @@ class FleetLimitsTest {
     }
 
     private static long parts(Path bronze) throws java.io.IOException {
-        if (!Files.exists(bronze)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(bronze)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("part-")).count();
-        }
+        return LiveFiles.parts(bronze).size();
     }
 }

@@ -229,14 +229,8 @@ class LocalChainResumeTest {
     }
 
     private static List<Path> files(Path under, String namePrefix) throws IOException {
-        if (!Files.exists(under)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(under)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(namePrefix)
-                            && (p.toString().endsWith(".jsonl") || p.toString().endsWith(".jsonl.gz")))
-                    .sorted().toList();
-        }
+        return LiveFiles.matching(under, p -> p.getFileName().toString().startsWith(namePrefix)
+                && (p.toString().endsWith(".jsonl") || p.toString().endsWith(".jsonl.gz")));
     }
 
     private static List<JsonNode> jsonLines(List<Path> files) throws IOException {

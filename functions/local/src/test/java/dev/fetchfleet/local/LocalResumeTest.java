@@ -125,13 +125,7 @@ class LocalResumeTest {
     }
 
     private static List<Path> parts(Path bronze) throws IOException {
-        if (!Files.exists(bronze)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(bronze)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("part-") && p.toString().endsWith(".jsonl.gz"))
-                    .sorted().toList();
-        }
+        return LiveFiles.parts(bronze);
     }
 
     private static List<JsonNode> readPart(Path part) throws IOException {
