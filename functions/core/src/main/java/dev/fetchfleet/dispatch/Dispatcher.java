@@ -297,7 +297,7 @@ public final class Dispatcher {
     private dev.fetchfleet.bronze.S3Requests countedBefore = dev.fetchfleet.bronze.S3Requests.NONE;
 
     private FleetLayout layout(Job job, RequestList requests) {
-        return FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
+        return FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
     }
 

@@ -61,7 +61,7 @@ public final class JobParser {
 
         String source = JobHeaderReader.source(job);
         String runId = JobHeaderReader.runId(job);
-        int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
+        int chunkSize = job.integer("chunkSize", Job.DEFAULT_CHUNK_SIZE, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = FetchReader.read(job.object("fetch"));
         fetch = fetch.withAuth(AuthReader.read(job.object("auth"), problems, fetch.allowLinkLocal()));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());
