@@ -184,7 +184,7 @@ public final class Dispatcher {
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
                 layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
                 layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental())
-                .withS3Requests(dispatchRequests()));
+                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests()));
         int sent = send(job, run, requests, layout, c -> true);
         return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -207,6 +207,13 @@ public final class Dispatcher {
             throw JobValidationException.of("$.runId", '"' + run.runId() + '"', "names an earlier run of "
                     + manifest.requests() + " requests in " + manifest.chunks() + " chunks, but this job has "
                     + requests.count() + " in " + chunks + "; resume it with the same job, or use a new run id");
+        }
+        if (manifest.requestsVersion() != null && !manifest.requestsVersion().equals(requests.version())) {
+            // Same count, other lines: chunk i would now be other requests than the parts already written.
+            String location = job.requests() instanceof dev.fetchfleet.job.RequestSource.FromFile file ? '"' + file.location() + '"' : null;
+            throw JobValidationException.of("$.requestsFrom", location,
+                    "changed since run " + run.runId() + " first read it (version " + manifest.requestsVersion() + ", now "
+                            + requests.version() + "); put that file back to finish the run, or use a new run id");
         }
         BitSet done = new BitSet(chunks);
         Set<String> written = new HashSet<>(bronze.partKeys(run));

@@ -42,7 +42,12 @@ public record Manifest(
         /** SHA-256 (hex) of the job document the run expanded, state values filled in: the same job gives the same hash. */
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("job_sha256") String jobSha256,
         /** The dispatcher's requests to the bronze store, this manifest's PUT included (null before it existed). */
-        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests,
+        /**
+         * The version of the {@code requestsFrom} file the run read ({@code TextFiles.version}: an ETag, a size and
+         * time), which a resume must find again; null for other lists and for manifests written before it existed.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("requests_version") String requestsVersion) {
 
     public Manifest {
         if (incremental == null && job != null) {
@@ -53,29 +58,35 @@ public record Manifest(
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes,
                     String jobKey, String jobSha256) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null, null, null);
     }
 
     /** This manifest recording {@code incremental} (null: none) as the run's incremental settings. */
     public Manifest withIncremental(Incremental incremental) {
         return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256, s3Requests);
+                incremental, jobKey, jobSha256, s3Requests, requestsVersion);
     }
 
     /** This manifest with the dispatcher's S3 requests for the run. */
     public Manifest withS3Requests(dev.fetchfleet.bronze.S3Requests requests) {
         return new Manifest(runId, source, ingestDate, startedAt, this.requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256, requests);
+                incremental, jobKey, jobSha256, requests, requestsVersion);
+    }
+
+    /** This manifest pinning the run to {@code version} of its requestsFrom file (null: not a file). */
+    public Manifest withRequestsVersion(String version) {
+        return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
+                incremental, jobKey, jobSha256, s3Requests, version);
     }
 
     public RunRef run() {

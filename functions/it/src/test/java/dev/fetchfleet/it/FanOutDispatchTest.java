@@ -198,6 +198,39 @@ class FanOutDispatchTest {
         }
     }
 
+    @Test
+    void rangesOfARequestsFromObjectRewrittenDuringTheRunFailInsteadOfSendingOtherRequests() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String location = putRequestsFile(fleet, "https://api.example.com", 2345);
+        String job = "{\"source\": \"posts\", \"chunkSize\": 7, " + ROOMY + ", \"requestsFrom\": \"" + location + "\"}";
+        fleet.dispatcher(fleet.queue(), 9).dispatch(job);
+        List<Message> ranges = fleet.receiveAll();
+        assertEquals(38, ranges.size());
+
+        // Rewritten under the same key with as many lines, other requests: the daily file replaced mid-run.
+        putRequestsFile(fleet, "https://other.example.com", 2345);
+        SQSBatchResponse response = fleet.worker.handleRequest(Fleet.sqsEvent(ranges.subList(0, 10)),
+                new TestContext("fetchfleet-worker", 300_000));
+
+        assertEquals(10, response.getBatchItemFailures().size(), "every range fails, to be retried and then dead-lettered");
+        assertEquals(List.of(), fleet.receiveAll(), "no chunk of the new text was sent");
+    }
+
+    @Test
+    void resumingARunWhoseRequestsFromObjectWasRewrittenIsRefusedNamingTheFile() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String location = putRequestsFile(fleet, "https://api.example.com", 40);
+        String job = "{\"source\": \"posts\", \"runId\": \"pinned\", \"chunkSize\": 4, \"requestsFrom\": \"" + location + "\"}";
+        fleet.dispatcher(fleet.queue(), NO_RANGES).dispatch(job);
+        putRequestsFile(fleet, "https://other.example.com", 40);
+
+        var e = assertThrows(dev.fetchfleet.job.JobValidationException.class,
+                () -> fleet.dispatcher(fleet.queue(), NO_RANGES).dispatch(job));
+
+        assertTrue(e.getMessage().contains("$.requestsFrom = \"" + location + "\"") && e.getMessage().contains("changed since run pinned"),
+                e.getMessage());
+    }
+
     private static void assertExactlyOnce(Fleet fleet, SlowApi api, RunRef run, int requests) {
         BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
         List<String> ids = new ArrayList<>();
