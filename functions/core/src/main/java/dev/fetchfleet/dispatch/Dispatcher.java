@@ -122,19 +122,29 @@ public final class Dispatcher {
                 : dev.fetchfleet.bronze.S3Requests.NONE;
         JobHeader header = overrides.applyTo(parser.header(written));
         Map<String, String> state = stateValues(header);
-        Job job = parser.parse(written, state).with(header);
-        return dispatch(job, written, state);
+        // A known run id is parsed as of its start, so "to": "now" gives the windows it gave then.
+        Instant startedAt = recordedStart(header).orElseGet(clock::instant);
+        Job job = parser.at(startedAt).parse(written, state).with(header);
+        return dispatch(job, written, state, startedAt);
     }
 
     public DispatchResult dispatch(Job job) {
         countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
                 : dev.fetchfleet.bronze.S3Requests.NONE;
-        return dispatch(job, job.raw(), Map.of());
+        return dispatch(job, job.raw(), Map.of(), clock.instant());
     }
 
     /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
     public Dispatcher overriding(JobOverrides overrides) {
         return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides);
+    }
+
+    /** When the run {@code header} names started, if it is one seen before. */
+    private Optional<Instant> recordedStart(JobHeader header) {
+        if (header.source() == null || header.runId() == null) {
+            return Optional.empty();
+        }
+        return bronze.findRun(header.source(), header.runId()).flatMap(files::readManifest).map(Manifest::startedAt);
     }
 
     /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
@@ -163,7 +173,7 @@ public final class Dispatcher {
         return values;
     }
 
-    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state) {
+    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state, Instant startedAt) {
         RequestList requests = expander.scan(job);
         if (job.runId() != null) {
             Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
@@ -171,7 +181,6 @@ public final class Dispatcher {
                 return resume(job, requests, earlier.get());
             }
         }
-        Instant startedAt = clock.instant();
         String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
         RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
         FleetLayout layout = layout(job, requests);

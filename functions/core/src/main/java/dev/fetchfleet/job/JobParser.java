@@ -45,6 +45,14 @@ public final class JobParser {
         this(null, java.time.Clock.systemUTC());
     }
 
+    /**
+     * This parser with "now" fixed at {@code now}: a run's date windows end where they ended when it started,
+     * however late a resume or a worker cutting its ranges parses the job again.
+     */
+    public JobParser at(java.time.Instant now) {
+        return new JobParser(null, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    }
+
     /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */
     public Job parse(String document) {
         return parse(JobDocuments.read(document));

@@ -199,6 +199,31 @@ class FanOutDispatchTest {
     }
 
     @Test
+    void dateWindowsToNowEndWhereTheyEndedWhenTheRunStartedForTheWorkersAndForAResume() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String job = "{\"source\": \"events\", \"runId\": \"windows\", \"chunkSize\": 1, " + ROOMY + ", \"template\": "
+                + "{\"url\": \"https://api.example.com/events?from={day.start}&to={day.end}\", "
+                + "\"values\": {\"day\": {\"from\": \"2026-01-01\", \"to\": \"now\", \"step\": \"P1D\"}}}}";
+        // The run starts on 31 January at noon: 31 windows, the last one cut at noon. Its ranges are cut
+        // by workers, and it is resumed, months later (the workers' clock is the machine's).
+        java.time.Instant started = java.time.Instant.parse("2026-01-31T12:00:00Z");
+        DispatchResult result = fleet.dispatcher(fleet.queue(), 4, java.time.Clock.fixed(started, java.time.ZoneOffset.UTC)).dispatch(job);
+        assertEquals(31, result.chunks());
+
+        work(fleet, fleet.receiveAll());
+
+        List<String> urls = chunksOnTheQueue(fleet, fleet.receiveAll()).stream()
+                .map(chunk -> chunk.requests().getFirst().url().toString()).toList();
+        assertEquals(31, urls.size());
+        assertEquals("https://api.example.com/events?from=2026-01-31T00:00:00Z&to=2026-01-31T12:00:00Z", urls.getLast(),
+                "the last window ends at the run's start, not at the worker's now");
+
+        java.time.Instant later = java.time.Instant.parse("2026-02-03T08:00:00Z");
+        DispatchResult resumed = fleet.dispatcher(fleet.queue(), 4, java.time.Clock.fixed(later, java.time.ZoneOffset.UTC)).dispatch(job);
+        assertEquals(31, resumed.chunks(), "the same windows: no window grew, none was added");
+    }
+
+    @Test
     void rangesOfARequestsFromObjectRewrittenDuringTheRunFailInsteadOfSendingOtherRequests() throws Exception {
         Fleet fleet = Fleet.onLocalServers();
         String location = putRequestsFile(fleet, "https://api.example.com", 2345);
