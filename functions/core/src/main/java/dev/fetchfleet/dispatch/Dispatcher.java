@@ -118,20 +118,18 @@ public final class Dispatcher {
      * parsed with them filled in.
      */
     public DispatchResult dispatch(JsonNode written) {
-        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
-                : dev.fetchfleet.bronze.S3Requests.NONE;
+        dev.fetchfleet.bronze.S3Requests before = counted();
         JobHeader header = overrides.applyTo(parser.header(written));
         Map<String, String> state = stateValues(header);
         // A known run id is parsed as of its start, so "to": "now" gives the windows it gave then.
         Instant startedAt = recordedStart(header).orElseGet(clock::instant);
         Job job = parser.at(startedAt).parse(written, state).with(header);
-        return dispatch(job, written, state, startedAt);
+        return dispatch(job, written, state, startedAt, before);
     }
 
     public DispatchResult dispatch(Job job) {
-        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
-                : dev.fetchfleet.bronze.S3Requests.NONE;
-        return dispatch(job, job.raw(), Map.of(), clock.instant());
+        dev.fetchfleet.bronze.S3Requests before = counted();
+        return dispatch(job, job.raw(), Map.of(), clock.instant(), before);
     }
 
     /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
@@ -173,7 +171,8 @@ public final class Dispatcher {
         return values;
     }
 
-    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state, Instant startedAt) {
+    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state, Instant startedAt,
+                                    dev.fetchfleet.bronze.S3Requests countedBefore) {
         RequestList requests = expander.scan(job);
         if (job.runId() != null) {
             Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
@@ -193,7 +192,7 @@ public final class Dispatcher {
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
                 layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
                 layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental())
-                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests()));
+                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests(countedBefore)));
         int sent = send(job, run, requests, layout, c -> true);
         return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -296,12 +295,12 @@ public final class Dispatcher {
     }
 
     /**
-     * This dispatcher's bronze requests since the last manifest it wrote, with that manifest's PUT and its run
-     * index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
+     * This dispatch's bronze requests since {@code countedBefore} (taken as it began), with its manifest's PUT and
+     * its run index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
      * invocation, one local run), so its counter's difference is this run's. Claim-check objects of chunk
      * messages too large for SQS are written after the manifest and not counted.
      */
-    private dev.fetchfleet.bronze.S3Requests dispatchRequests() {
+    private dev.fetchfleet.bronze.S3Requests dispatchRequests(dev.fetchfleet.bronze.S3Requests countedBefore) {
         if (!(bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting)) {
             return null;
         }
@@ -310,7 +309,11 @@ public final class Dispatcher {
                 .plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "markers", 1);
     }
 
-    private dev.fetchfleet.bronze.S3Requests countedBefore = dev.fetchfleet.bronze.S3Requests.NONE;
+    /** The bronze store's requests so far (none where it does not count them): a dispatch's baseline. */
+    private dev.fetchfleet.bronze.S3Requests counted() {
+        return bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
+    }
 
     private FleetLayout layout(Job job, RequestList requests) {
         return FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), workers,
