@@ -100,13 +100,7 @@ final class BenchDispatch {
                 err.printf("uploading %,d lines to S3 at %s...%n", requests, endpoint);
                 long bytes;
                 // moto joins the parts of a 10M-line object for minutes: one long call, not retried midway.
-                try (S3Client patient = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true)
-                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                        .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
-                                .socketTimeout(java.time.Duration.ofMinutes(20)))
-                        .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(20))
-                                .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
-                        .build()) {
+                try (S3Client patient = patientS3(endpoint)) {
                     bytes = uploadLines(patient, bucket, key, requests);
                 }
                 err.printf("uploaded %,d bytes%n", bytes);
@@ -175,10 +169,23 @@ final class BenchDispatch {
 
     private static final int PART_BYTES = 16 << 20;
 
+    /**
+     * An S3 client that waits minutes for an answer: moto serves a ranged GET by reading the whole object first
+     * (a 379 MB object for each range of a 10M-line file), which the SDK's usual timeouts do not wait for.
+     */
+    private static S3Client patientS3(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .socketTimeout(java.time.Duration.ofMinutes(20)))
+                .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(20))
+                        .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
+                .build();
+    }
+
     /** The child: dispatch, then expand every range message, measuring each phase. */
     static Figures cell(String kind, URI s3Endpoint, URI sqsEndpoint, String bucket, String rangeQueue, String chunkQueue,
                         Path jobFile, int chunksPerRange, int expandWorkers, int expandRanges, ObjectMapper mapper) throws Exception {
-        S3Client s3 = s3(s3Endpoint);
+        S3Client s3 = patientS3(s3Endpoint);
         SqsClient sqs = AwsClients.sqs(sqsEndpoint, software.amazon.awssdk.regions.Region.US_EAST_1);
         BronzeStore store = new S3BronzeStore(s3, bucket, "bronze");
         HeapPeak peak = HeapPeak.start();
@@ -196,6 +203,8 @@ final class BenchDispatch {
         DispatchResult result = dispatcher.dispatch(Files.readString(jobFile));
         double dispatchSeconds = (System.nanoTime() - start) / 1e9;
         long dispatchPeak = peak.takeMb();
+        // Said at once: a failure while expanding (moto's ranged GETs at 10M) must not take these figures with it.
+        System.err.printf("dispatcher: %.2f s, %,d messages, peak heap %d MiB%n", dispatchSeconds, dispatched.get(), dispatchPeak);
 
         AtomicLong chunkMessages = new AtomicLong();
         SqsBatchSender toChunks = new SqsBatchSender(sqs, chunkQueue);
