@@ -343,11 +343,17 @@ public final class Dispatcher {
      */
     public static Dispatcher create(ObjectMapper mapper, BronzeStore store, ChunkQueue queue, TextFiles files, Clock clock,
                                     int workers) {
+        return create(mapper, store, queue, files, clock, workers, CHUNKS_PER_RANGE);
+    }
+
+    /** As above, with range messages of {@code chunksPerRange} chunks above that many (a fan-out test at a small size). */
+    public static Dispatcher create(ObjectMapper mapper, BronzeStore store, ChunkQueue queue, TextFiles files, Clock clock,
+                                    int workers, int chunksPerRange) {
         // Counted, so the manifest can say what dispatching cost in S3 requests.
         dev.fetchfleet.bronze.CountingStore counted = new dev.fetchfleet.bronze.CountingStore(store);
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, files),
                 new BronzeWriter(counted, mapper), new ChunkMessages(mapper, counted, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                queue, clock, workers);
+                queue, clock, workers, chunksPerRange);
     }
 
     /** The planner's prediction for the manifest, from the job's plan hints and the fleet's size. */

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Benchmarks: 'caps' measures a local run beside the bound its caps set; 'compare' runs the same "
                 + "request lists through one-after-another, platform thread pools and FetchFleet side by side.",
         subcommands = {BenchCapsCommand.class, BenchCompareCommand.class, BenchPagesCommand.class, BenchPlannerCommand.class,
-                BenchCellCommand.class, BenchDispatchCommand.class, BenchDispatchCommand.Cell.class})
+                BenchCellCommand.class, BenchDispatchCommand.class, BenchDispatchCommand.Cell.class,
+                BenchDispatchKillCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -16,7 +16,6 @@ import dev.fetchfleet.job.JobParser;
 import dev.fetchfleet.job.RequestListExpander;
 import dev.fetchfleet.plan.ChunkMessages;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,30 +65,46 @@ final class BenchDispatch {
                    @JsonProperty("chunk_messages") long chunkMessages,
                    @JsonProperty("chunk_messages_per_second") double chunkMessagesPerSecond,
                    @JsonProperty("expand_peak_heap_mb") long expandPeakHeapMb,
-                   @JsonProperty("queued_seconds") double queuedSeconds) {}
+                   @JsonProperty("queued_seconds") double queuedSeconds,
+                   @JsonProperty("ranges_expanded") long rangesExpanded,
+                   @JsonProperty("load_average") double loadAverage) {
 
-    /** The parent: moto (S3) and ElasticMQ (SQS) on loopback, the request list, then the child JVM. */
-    static Figures run(String kind, int requests, int chunkSize, int chunksPerRange, int expandWorkers, String heap,
-                       PrintWriter err, ObjectMapper mapper) throws Exception {
+        /** The same figures with the machine's load (1-minute average, the largest seen before and after the cell). */
+        Figures withLoad(double load) {
+            return new Figures(kind, requests, chunks, maxHeapMb, dispatchSeconds, dispatchMessages, dispatchMessagesPerSecond,
+                    dispatchPeakHeapMb, expandWorkers, expandSeconds, chunkMessages, chunkMessagesPerSecond, expandPeakHeapMb,
+                    queuedSeconds, rangesExpanded, load);
+        }
+    }
+
+    /**
+     * The parent: S3 (moto_server started on loopback, or the endpoint given) and ElasticMQ (SQS) on loopback,
+     * the request list, then the child JVM. {@code expandRanges}: range messages to expand (0: all of them).
+     */
+    static Figures run(String kind, int requests, int chunkSize, int chunksPerRange, int expandWorkers, int expandRanges,
+                       String heap, URI s3Endpoint, PrintWriter err, ObjectMapper mapper) throws Exception {
         // moto on loopback takes any key; these are not credentials of anything.
         System.setProperty("aws.accessKeyId", "bench");
         System.setProperty("aws.secretAccessKey", "bench");
-        try (Moto moto = Moto.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
-            S3Client s3 = s3(moto.endpoint);
+        System.setProperty("aws.region", "us-east-1");
+        try (Moto moto = s3Endpoint == null ? Moto.start() : null; EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            URI endpoint = moto == null ? s3Endpoint : moto.endpoint;
+            S3Client s3 = s3(endpoint);
             String bucket = "bench-dispatch";
-            s3.createBucket(b -> b.bucket(bucket));
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+                s3.createBucket(b -> b.bucket(bucket));
+            }
             String list;
             if (kind.equals("file")) {
-                Path file = Files.createTempFile("fetchfleet-bench-", ".jsonl");
-                try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    for (int i = 1; i <= requests; i++) {
-                        out.write("https://api.example.com/items/" + i + "\n");
-                    }
+                String key = "inputs/requests-" + requests + ".jsonl";
+                err.printf("uploading %,d lines to S3 at %s...%n", requests, endpoint);
+                long bytes;
+                // moto joins the parts of a 10M-line object for minutes: one long call, not retried midway.
+                try (S3Client patient = patientS3(endpoint)) {
+                    bytes = uploadLines(patient, bucket, key, requests);
                 }
-                err.printf("uploading %,d lines (%,d bytes) to moto's S3...%n", requests, Files.size(file));
-                s3.putObject(b -> b.bucket(bucket).key("inputs/requests.jsonl"), RequestBody.fromFile(file));
-                Files.delete(file);
-                list = "\"requestsFrom\": \"s3://" + bucket + "/inputs/requests.jsonl\"";
+                err.printf("uploaded %,d bytes%n", bytes);
+                list = "\"requestsFrom\": \"s3://" + bucket + "/" + key + "\"";
             } else {
                 list = "\"template\": {\"url\": \"https://api.example.com/items/{n}\", \"values\": {\"n\": {\"from\": 1, \"to\": " + requests + "}}}";
             }
@@ -99,13 +114,14 @@ final class BenchDispatch {
             String chunks = sqs.createQueue("chunks", Map.of());
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder child = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-                    FetchFleetCli.class.getName(), "bench", "dispatch-cell", "--s3", moto.endpoint.toString(),
-                    "--sqs", sqs.endpoint().toString(), "--bucket", bucket, "--range-queue", ranges, "--chunk-queue", chunks,
+                    FetchFleetCli.class.getName(), "bench", "dispatch-cell", "--s3", endpoint.toString(),
+                    "--sqs", sqs.endpoint().toString(), "--expand-ranges", Integer.toString(expandRanges), "--bucket", bucket, "--range-queue", ranges, "--chunk-queue", chunks,
                     "--job", job.toString(), "--chunks-per-range", Integer.toString(chunksPerRange),
                     "--expand-workers", Integer.toString(expandWorkers), "--kind", kind)
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             credentials(child.environment());
             err.printf("dispatching %,d requests (%s) in a JVM of -Xmx%s...%n", requests, kind, heap);
+            double loadBefore = loadAverage();
             Process process = child.start();
             String last = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -118,14 +134,58 @@ final class BenchDispatch {
             if (process.waitFor() != 0 || last == null) {
                 throw new IOException("the dispatch cell failed (exit " + process.exitValue() + ")");
             }
-            return mapper.readValue(last, Figures.class);
+            return mapper.readValue(last, Figures.class).withLoad(Math.max(loadBefore, loadAverage()));
         }
+    }
+
+    /** The machine's 1-minute load average (the machine is shared: a figure is read beside it). */
+    static double loadAverage() {
+        return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /**
+     * {@code requests} lines ({@code https://api.example.com/items/N}) to {@code key}, generated as they are
+     * uploaded in 16 MiB parts of a multipart upload: neither held whole nor written to disk, at any N.
+     */
+    static long uploadLines(S3Client s3, String bucket, String key, int requests) {
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
+        java.io.ByteArrayOutputStream part = new java.io.ByteArrayOutputStream(PART_BYTES + 1024);
+        long total = 0;
+        for (int i = 1; i <= requests; i++) {
+            part.writeBytes(("https://api.example.com/items/" + i + "\n").getBytes(StandardCharsets.US_ASCII));
+            if (part.size() >= PART_BYTES || i == requests) {
+                int number = parts.size() + 1;
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(number),
+                        RequestBody.fromBytes(part.toByteArray())).eTag();
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag).build());
+                total += part.size();
+                part.reset();
+            }
+        }
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+        return total;
+    }
+
+    private static final int PART_BYTES = 16 << 20;
+
+    /**
+     * An S3 client that waits minutes for an answer: moto serves a ranged GET by reading the whole object first
+     * (a 379 MB object for each range of a 10M-line file), which the SDK's usual timeouts do not wait for.
+     */
+    private static S3Client patientS3(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .socketTimeout(java.time.Duration.ofMinutes(20)))
+                .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(20))
+                        .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
+                .build();
     }
 
     /** The child: dispatch, then expand every range message, measuring each phase. */
     static Figures cell(String kind, URI s3Endpoint, URI sqsEndpoint, String bucket, String rangeQueue, String chunkQueue,
-                        Path jobFile, int chunksPerRange, int expandWorkers, ObjectMapper mapper) throws Exception {
-        S3Client s3 = s3(s3Endpoint);
+                        Path jobFile, int chunksPerRange, int expandWorkers, int expandRanges, ObjectMapper mapper) throws Exception {
+        S3Client s3 = patientS3(s3Endpoint);
         SqsClient sqs = AwsClients.sqs(sqsEndpoint, software.amazon.awssdk.regions.Region.US_EAST_1);
         BronzeStore store = new S3BronzeStore(s3, bucket, "bronze");
         HeapPeak peak = HeapPeak.start();
@@ -143,6 +203,8 @@ final class BenchDispatch {
         DispatchResult result = dispatcher.dispatch(Files.readString(jobFile));
         double dispatchSeconds = (System.nanoTime() - start) / 1e9;
         long dispatchPeak = peak.takeMb();
+        // Said at once: a failure while expanding (moto's ranged GETs at 10M) must not take these figures with it.
+        System.err.printf("dispatcher: %.2f s, %,d messages, peak heap %d MiB%n", dispatchSeconds, dispatched.get(), dispatchPeak);
 
         AtomicLong chunkMessages = new AtomicLong();
         SqsBatchSender toChunks = new SqsBatchSender(sqs, chunkQueue);
@@ -151,21 +213,25 @@ final class BenchDispatch {
             return toChunks.sendAll(bodies);
         });
         long expandStart = System.nanoTime();
+        AtomicLong taken = new AtomicLong();
+        AtomicLong expanded = new AtomicLong();
         if (expandWorkers > 0 && dispatched.get() < result.chunksSent()) { // range messages were sent: expand them as workers would
             ExecutorService pool = Executors.newFixedThreadPool(expandWorkers);
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < expandWorkers; w++) {
                 workers.add(pool.submit(() -> {
-                    while (true) {
+                    while (expandRanges <= 0 || taken.incrementAndGet() <= expandRanges) {
                         List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(rangeQueue).maxNumberOfMessages(1).waitTimeSeconds(1)).messages();
                         if (batch.isEmpty()) {
-                            return null;
+                            break;
                         }
                         for (Message message : batch) {
+                            expanded.incrementAndGet();
                             ranges.expand(message.body());
                             sqs.deleteMessage(b -> b.queueUrl(rangeQueue).receiptHandle(message.receiptHandle()));
                         }
                     }
+                    return null;
                 }));
             }
             for (Future<?> worker : workers) {
@@ -181,10 +247,11 @@ final class BenchDispatch {
         return new Figures(kind, result.requests(), result.chunks(), Runtime.getRuntime().maxMemory() / (1 << 20),
                 round(dispatchSeconds), dispatched.get(), round(dispatched.get() / dispatchSeconds), dispatchPeak,
                 expandWorkers, round(expandSeconds), chunkMessages.get(),
-                round(expandSeconds > 0 ? chunkMessages.get() / expandSeconds : 0), expandPeak, round(dispatchSeconds + expandSeconds));
+                round(expandSeconds > 0 ? chunkMessages.get() / expandSeconds : 0), expandPeak, round(dispatchSeconds + expandSeconds),
+                expanded.get(), 0);
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
 

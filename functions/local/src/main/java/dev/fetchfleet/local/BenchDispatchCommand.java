@@ -30,6 +30,14 @@ final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--expand-workers", defaultValue = "10", description = "Threads expanding ranges, as workers; 0: measure the dispatcher alone (default ${DEFAULT-VALUE}).")
     int expandWorkers;
 
+    @Option(names = "--expand-ranges", defaultValue = "0",
+            description = "Range messages to expand, a sample of the rate at 10M; 0: all (default ${DEFAULT-VALUE}).")
+    int expandRanges;
+
+    @Option(names = "--s3-endpoint", description = "An S3 endpoint that takes any key (moto_server on loopback) instead of "
+            + "starting moto_server from PATH.")
+    java.net.URI s3Endpoint;
+
     @Option(names = "--heap", defaultValue = "256m", description = "The dispatcher JVM's -Xmx (default ${DEFAULT-VALUE}).")
     String heap;
 
@@ -40,13 +48,21 @@ final class BenchDispatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ObjectMapper mapper = Json.newMapper();
         PrintWriter err = spec.commandLine().getErr();
-        BenchDispatch.Figures f = BenchDispatch.run(kind, requests, chunkSize, chunksPerRange, expandWorkers, heap, err, mapper);
-        err.printf("%,d requests (%s), %,d chunks, heap -Xmx%s (%d MiB)%n", f.requests(), f.kind(), f.chunks(), heap, f.maxHeapMb());
+        BenchDispatch.Figures f = BenchDispatch.run(kind, requests, chunkSize, chunksPerRange, expandWorkers, expandRanges,
+                heap, s3Endpoint, err, mapper);
+        err.printf("%,d requests (%s), %,d chunks, heap -Xmx%s (%d MiB), load average %.2f%n", f.requests(), f.kind(), f.chunks(),
+                heap, f.maxHeapMb(), f.loadAverage());
         err.printf("dispatcher: %.2f s, %,d messages (%.0f/s), peak heap %d MiB%n", f.dispatchSeconds(), f.dispatchMessages(),
                 f.dispatchMessagesPerSecond(), f.dispatchPeakHeapMb());
-        err.printf("range expansion (%d workers): %.2f s, %,d chunk messages (%.0f/s), peak heap %d MiB%n", f.expandWorkers(),
-                f.expandSeconds(), f.chunkMessages(), f.chunkMessagesPerSecond(), f.expandPeakHeapMb());
-        err.printf("every chunk queued after %.2f s%n", f.queuedSeconds());
+        err.printf("range expansion (%d workers, %,d ranges): %.2f s, %,d chunk messages (%.0f/s), peak heap %d MiB%n",
+                f.expandWorkers(), f.rangesExpanded(), f.expandSeconds(), f.chunkMessages(), f.chunkMessagesPerSecond(),
+                f.expandPeakHeapMb());
+        if (f.rangesExpanded() > 0 && f.rangesExpanded() < f.dispatchMessages()) {
+            err.printf("a sample of %,d of %,d ranges: every chunk queued after about %.0f s at this rate%n", f.rangesExpanded(),
+                    f.dispatchMessages(), f.dispatchSeconds() + f.expandSeconds() * f.dispatchMessages() / f.rangesExpanded());
+        } else {
+            err.printf("every chunk queued after %.2f s%n", f.queuedSeconds());
+        }
         CommandOutput.printJson(spec, mapper, f);
         return 0;
     }
@@ -63,6 +79,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
         @Option(names = "--job", required = true) java.nio.file.Path job;
         @Option(names = "--chunks-per-range", required = true) int chunksPerRange;
         @Option(names = "--expand-workers", required = true) int expandWorkers;
+        @Option(names = "--expand-ranges", required = true) int expandRanges;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -71,7 +88,7 @@ final class BenchDispatchCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             ObjectMapper mapper = Json.newMapper();
             CommandOutput.printJson(spec, mapper, BenchDispatch.cell(kind, s3, sqs, bucket, rangeQueue, chunkQueue, job,
-                    chunksPerRange, expandWorkers, mapper));
+                    chunksPerRange, expandWorkers, expandRanges, mapper));
             return 0;
         }
     }

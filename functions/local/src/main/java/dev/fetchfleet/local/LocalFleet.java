@@ -77,6 +77,7 @@ public final class LocalFleet {
     private final Clock clock;
     private final Ticker ticker;
     private Runnable beforeDispatch = () -> {};
+    private int chunksPerRange = Dispatcher.CHUNKS_PER_RANGE;
     private TerminalMode terminal = TerminalMode.TEXT;
     private SecretReferences.Store secrets = SecretReferences.NONE;
 
@@ -89,6 +90,12 @@ public final class LocalFleet {
     /** How progress is printed: lines (the default), nothing, or JSON objects one per line. */
     LocalFleet terminal(TerminalMode mode) {
         this.terminal = mode;
+        return this;
+    }
+
+    /** Chunks per range message, above which the dispatcher sends ranges for the workers to cut (a fan-out at a small size). */
+    LocalFleet chunksPerRange(int chunks) {
+        this.chunksPerRange = chunks;
         return this;
     }
 
@@ -204,7 +211,7 @@ public final class LocalFleet {
     /** Through the dispatcher's handler, the document as its event, as the deployed fleet does. */
     private RunRef dispatch(SqsClient sqs, String queue, String jobDocument, JobOverrides overrides) {
         DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files,
-                clock, options.workers()).overriding(overrides));
+                clock, options.workers(), chunksPerRange).overriding(overrides));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,

@@ -36,6 +36,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--full-refresh", description = "Ignore the source's incremental state: start from the job's incremental.initial.")
     boolean fullRefresh;
 
+    /** Hidden: the fan-out's path (range messages cut by workers) at a size a test or a benchmark can wait for. */
+    @Option(names = "--chunks-per-range", hidden = true, defaultValue = "" + dev.fetchfleet.dispatch.Dispatcher.CHUNKS_PER_RANGE)
+    int chunksPerRange;
+
     @CommandLine.Mixin
     FleetOptions options = new FleetOptions();
 
@@ -52,17 +56,22 @@ final class RunCommand implements Callable<Integer> {
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(spec.commandLine().getErr(), e);
         }
-        return runJob(document, overrides, bronze, options, spec.commandLine().getOut(),
+        return runJob(document, overrides, bronze, options, chunksPerRange, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
     /** Runs a job and prints the summary; the exit code says whether every request reached bronze. */
     static int runJob(String job, JobOverrides overrides, String bronzeRoot, FleetOptions options, PrintWriter out, PrintWriter err) {
+        return runJob(job, overrides, bronzeRoot, options, dev.fetchfleet.dispatch.Dispatcher.CHUNKS_PER_RANGE, out, err);
+    }
+
+    static int runJob(String job, JobOverrides overrides, String bronzeRoot, FleetOptions options, int chunksPerRange,
+                      PrintWriter out, PrintWriter err) {
         ObjectMapper mapper = Json.newMapper();
         Supplier<S3Client> s3 = options.aws.s3();
         BronzeStore store = BronzeStores.open(bronzeRoot, s3);
         LocalFleet fleet = new LocalFleet(store, S3TextFiles.s3OrLocalFile(s3), options.fleet(), err, mapper, Clock.systemUTC())
-                .terminal(options.terminal());
+                .terminal(options.terminal()).chunksPerRange(chunksPerRange);
         if (options.resolveSecrets) {
             fleet.secrets(dev.fetchfleet.worker.ParameterSecrets.forEndpoint(options.aws.endpoint()));
         }
