@@ -204,12 +204,12 @@ public final class DemoApi implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            HttpJson.send(exchange, answer.status(), answer.json());
-            long out = System.nanoTime();
-            lastAnswerNanos.accumulateAndGet(out, Math::max);
             if (exchange.getRequestURI().getPath().startsWith("/feed/")) {
-                gaps.answered(exchange.getRequestURI().getPath().substring("/feed/".length()), out);
+                // Before the answer goes: once it has, the chain's next page may arrive before this line runs.
+                gaps.answered(exchange.getRequestURI().getPath().substring("/feed/".length()), System.nanoTime());
             }
+            HttpJson.send(exchange, answer.status(), answer.json());
+            lastAnswerNanos.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

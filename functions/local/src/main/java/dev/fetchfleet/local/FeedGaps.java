@@ -38,7 +38,7 @@ final class FeedGaps {
         }
     }
 
-    /** An answer of {@code chain} went out at {@code nanos}. */
+    /** An answer of {@code chain} is written at {@code nanos} (just before, so that its next page never comes first). */
     void answered(String chain, long nanos) {
         chains.computeIfPresent(chain, (k, c) -> new Chain(c.firstArrival(), nanos));
     }

@@ -200,6 +200,9 @@ public final class LocalFleet {
     private static EmbeddedSqs started(CompletableFuture<EmbeddedSqs> starting) throws InterruptedException {
         try {
             return starting.get();
+        } catch (InterruptedException e) {
+            starting.thenAccept(EmbeddedSqs::close); // stopped while it started: it closes once up
+            throw e;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
