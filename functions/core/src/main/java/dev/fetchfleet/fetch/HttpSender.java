@@ -43,6 +43,12 @@ final class HttpSender {
             throws IOException, TimeoutException, InterruptedException {
         int timeoutSeconds = config.timeoutSeconds();
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).timeout(Duration.ofSeconds(timeoutSeconds));
+        if ("http".equalsIgnoreCase(request.url().getScheme())) {
+            // Over plain HTTP the client offers an h2c upgrade on every request, which servers almost never
+            // take: measured on loopback it tripled a chain's time per page and added 0.4 ms of CPU to each.
+            // HTTPS still negotiates HTTP/2 (ALPN).
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
         request.headers().forEach(builder::header);
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
         if (request.body() != null) {

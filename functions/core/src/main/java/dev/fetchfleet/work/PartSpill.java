@@ -8,7 +8,6 @@ import dev.fetchfleet.bronze.Upload;
 import dev.fetchfleet.job.RequestSpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -101,40 +99,41 @@ final class PartSpill implements AutoCloseable {
     /**
      * One record's JSON line as a gzip member of its own (RFC 1952: header, raw deflate, CRC-32 and
      * length), compressed fast with a pooled deflater: a new {@code GZIPOutputStream} per record set up
-     * zlib's state for every record, and the part is compressed properly again when it is written.
+     * zlib's state for every record, and the part is compressed properly again when it is written. The
+     * line is encoded whole and deflated straight into the member's array: a stream around each record
+     * allocated an 8 KiB buffer per page, which a profile of 1,000 pages a second showed among its top costs.
      */
     private byte[] member(BronzeRecord record) {
+        byte[] json;
+        try {
+            json = writer.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a record of " + record.requestId(), e);
+        }
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        CRC32 crc = new CRC32();
+        crc.update(line);
         Deflater deflater = deflaters.poll();
         if (deflater == null) {
             deflater = new Deflater(Deflater.BEST_SPEED, true);
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            out.write(GZIP_HEADER);
-            CRC32 crc = new CRC32();
-            long[] length = {0};
-            DeflaterOutputStream deflating = new DeflaterOutputStream(out, deflater, 8 * 1024);
-            OutputStream line = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
+            deflater.setInput(line);
+            deflater.finish();
+            // Deflate's worst case (stored blocks) adds 5 bytes per 16 KiB block and a few more.
+            byte[] member = new byte[GZIP_HEADER.length + line.length + 5 * (line.length / 16_383 + 1) + 16 + 8];
+            System.arraycopy(GZIP_HEADER, 0, member, 0, GZIP_HEADER.length);
+            int at = GZIP_HEADER.length;
+            while (!deflater.finished()) {
+                if (at == member.length - 8) {
+                    member = java.util.Arrays.copyOf(member, member.length * 2);
                 }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    crc.update(b, off, len);
-                    length[0] += len;
-                    deflating.write(b, off, len);
-                }
-            };
-            writer.writeValue(line, record);
-            line.write('\n');
-            deflating.finish();
-            writeIntLittleEndian(out, (int) crc.getValue());
-            writeIntLittleEndian(out, (int) length[0]); // ISIZE: the length modulo 2^32
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a record of " + record.requestId(), e);
+                at += deflater.deflate(member, at, member.length - 8 - at);
+            }
+            writeIntLittleEndian(member, at, (int) crc.getValue());
+            writeIntLittleEndian(member, at + 4, line.length); // ISIZE: the length modulo 2^32
+            return at + 8 == member.length ? member : java.util.Arrays.copyOf(member, at + 8);
         } finally {
             deflater.reset();
             deflaters.offer(deflater);
@@ -144,11 +143,11 @@ final class PartSpill implements AutoCloseable {
     /** A gzip member header: magic, deflate, no flags, no time, no extra flags, unknown OS. */
     private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-    private static void writeIntLittleEndian(ByteArrayOutputStream out, int value) {
-        out.write(value);
-        out.write(value >>> 8);
-        out.write(value >>> 16);
-        out.write(value >>> 24);
+    private static void writeIntLittleEndian(byte[] into, int at, int value) {
+        into[at] = (byte) value;
+        into[at + 1] = (byte) (value >>> 8);
+        into[at + 2] = (byte) (value >>> 16);
+        into[at + 3] = (byte) (value >>> 24);
     }
 
     /**

@@ -116,6 +116,18 @@ class FetcherTest {
     }
 
     @Test
+    void asksAPlainHttpApiInHttp11WithoutOfferingAnH2cUpgradeOnEveryRequest() throws IOException {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> json(exchange, 200, "{}"))) {
+            fetchOne(get("a", api.uri("/a")), config(1));
+            fetchOne(get("b", api.uri("/b")), config(1));
+            for (LoopbackApi.Received received : api.received()) {
+                assertNull(received.header("Upgrade"), "no h2c upgrade offered on " + received.path());
+                assertNull(received.header("HTTP2-Settings"), "no HTTP/2 settings sent on " + received.path());
+            }
+        }
+    }
+
+    @Test
     void keepsAPlainTextAnswerAsText() throws IOException {
         try (LoopbackApi api = LoopbackApi.start((exchange, n) -> send(exchange, 200, "text/plain; charset=utf-8", "hello, wörld\n"))) {
             BronzeRecord record = fetchOne(get("t", api.uri("/readme")), config(1));

@@ -149,7 +149,9 @@ final class Bench {
                        /** From this JVM's launch to the fleet's start (JVM, CLI, the demo API's own JVM). */
                        @JsonProperty("jvm_launch_to_fleet_start_seconds") double jvmToFleetSeconds,
                        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests,
-                       @JsonProperty("load_average") double loadAverage) {}
+                       @JsonProperty("load_average") double loadAverage,
+                       /** Where the time between a chain's pages went, as the API saw it (see FeedGaps). */
+                       @JsonProperty("api_feed") JsonNode feed) {}
 
     /**
      * {@code chains} chains of {@code pages} pages (cursor style) over {@code workers} workers, caps
@@ -179,7 +181,7 @@ final class Bench {
                     round(summary.runSeconds() / bound), seen.get("peakInFlight").asInt(),
                     summary.complete() && summary.records() == (long) chains * pages, round(apiSeconds), round(apiSeconds / bound),
                     round((seen.path("firstArrivalEpochMillis").asLong() - fleetStart) / 1000.0), round((fleetStart - launch) / 1000.0),
-                    summary.s3Requests(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    summary.s3Requests(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seen.path("feed"));
         } finally {
             deleteTree(bronze);
         }

@@ -37,6 +37,12 @@ final class BenchPagesCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("as the API saw it (first request in to last answer out): %.2f s (ratio %.3f); "
                 + "fixed cost: fleet start to first request %.2f s, JVM launch to fleet start %.2f s; load average %.2f%n",
                 r.apiSeconds(), r.apiRatio(), r.fleetStartSeconds(), r.jvmToFleetSeconds(), r.loadAverage());
+        var feed = r.feed();
+        spec.commandLine().getErr().printf("between a chain's answer out and its next page in: mean %.2f ms, p50 %.2f, p90 %.2f, "
+                + "p99 %.2f, max %.2f; first pages spread over %.2f ms; a chain's span p50 %.2f ms, max %.2f ms%n",
+                feed.path("gapMeanMillis").asDouble(), feed.path("gapP50Millis").asDouble(), feed.path("gapP90Millis").asDouble(),
+                feed.path("gapP99Millis").asDouble(), feed.path("gapMaxMillis").asDouble(), feed.path("firstPageSpreadMillis").asDouble(),
+                feed.path("chainSpanP50Millis").asDouble(), feed.path("chainSpanMaxMillis").asDouble());
         CommandOutput.printJson(spec, mapper, r);
         return r.complete() ? 0 : FetchFleetCli.EXIT_INCOMPLETE;
     }

@@ -42,6 +42,8 @@ public final class DemoApi implements AutoCloseable {
     private final AtomicLong firstArrivalEpochMillis = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastAnswerNanos = new AtomicLong(Long.MIN_VALUE);
     private static final int MAX_ARRIVALS_KEPT = 1_000_000;
+    /** Where the time between a chain's pages goes, as the API sees it (see {@link FeedGaps}). */
+    private final FeedGaps gaps = new FeedGaps();
 
     private final DemoAuth auth;
     private final DemoLists lists;
@@ -133,6 +135,7 @@ public final class DemoApi implements AutoCloseable {
             }
             int pages = Integer.parseInt(query.getOrDefault("pages", "5"));
             int cursor = Integer.parseInt(query.getOrDefault("cursor", "0"));
+            gaps.arrived(chain, cursor);
             String next = cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null";
             return new Answer(200, "{\"chain\":\"" + chain + "\",\"items\":[{\"id\":\"" + chain + "-" + cursor
                     + "\",\"updated_at\":\"2026-11-27T00:00:00Z\"}],\"meta\":{\"next_cursor\":" + next + "}}", Map.of());
@@ -154,7 +157,7 @@ public final class DemoApi implements AutoCloseable {
                     + auth.tokenRequests() + ",\"unauthorized\":" + auth.unauthorized() + ",\"listCallsPastTheEnd\":"
                     + lists.pastTheEnd() + ",\"spanSeconds\":" + spanSeconds()
                     + ",\"firstArrivalEpochMillis\":" + (served() == 0 ? -1 : firstArrivalEpochMillis.get())
-                    + ",\"activeSeconds\":" + spanSeconds() + "}");
+                    + ",\"activeSeconds\":" + spanSeconds() + ",\"feed\":" + gaps.json() + "}");
         }
     }
 
@@ -201,6 +204,10 @@ public final class DemoApi implements AutoCloseable {
             inFlight.decrementAndGet();
             counted = false;
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            if (exchange.getRequestURI().getPath().startsWith("/feed/")) {
+                // Before the answer goes: once it has, the chain's next page may arrive before this line runs.
+                gaps.answered(exchange.getRequestURI().getPath().substring("/feed/".length()), System.nanoTime());
+            }
             HttpJson.send(exchange, answer.status(), answer.json());
             lastAnswerNanos.accumulateAndGet(System.nanoTime(), Math::max);
         } catch (InterruptedException e) {

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -133,7 +134,22 @@ public final class LocalFleet {
         if (secrets == SecretReferences.NONE) {
             UnresolvedSecrets.refuse(job, files);
         }
-        try (EmbeddedSqs sqs = EmbeddedSqs.start()) {
+        // The embedded SQS (Pekko and ElasticMQ, the longest part of a local run's start) comes up on a thread
+        // of its own while the workers' fetchers, HTTP clients and JSON codecs are built here: neither needs the other.
+        CompletableFuture<EmbeddedSqs> starting = CompletableFuture.supplyAsync(EmbeddedSqs::start,
+                runnable -> Thread.ofPlatform().name("embedded-sqs-start").start(runnable));
+        List<ChunkWorker> chunkWorkers = new java.util.ArrayList<>();
+        Tally tally = new Tally();
+        try {
+            for (int i = 0; i < options.workers(); i++) {
+                chunkWorkers.add(ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock)
+                        .onRecord(tally::recordEnded));
+            }
+        } catch (RuntimeException | Error e) {
+            starting.thenAccept(EmbeddedSqs::close); // no SQS left running behind a run that never began
+            throw e;
+        }
+        try (EmbeddedSqs sqs = started(starting)) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
             String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
                     // As in template.yaml: visibility well above the worker's timeout.
@@ -142,7 +158,6 @@ public final class LocalFleet {
                             + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
 
             // Workers first, built with their clients as a deployed fleet is there before a job arrives.
-            Tally tally = new Tally();
             AtomicBoolean stop = new AtomicBoolean();
             // A poller holds one of these while it receives and fetches. None until the run is dispatched,
             // then only as many as the run's lanes: a run resumed with more workers than it was laid out
@@ -153,9 +168,7 @@ public final class LocalFleet {
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
             try {
                 for (int i = 0; i < options.workers(); i++) {
-                    WorkerHandler handler = new WorkerHandler(
-                            ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock)
-                                    .onRecord(tally::recordEnded), tally, clock,
+                    WorkerHandler handler = new WorkerHandler(chunkWorkers.get(i), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
                             new ContinuationQueue(sqs.client(), queue),
                             new RangeExpander(mapper, store, new RequestListExpander(mapper, files),
@@ -187,6 +200,24 @@ public final class LocalFleet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The embedded SQS once up; what failed its start, as it was thrown. */
+    private static EmbeddedSqs started(CompletableFuture<EmbeddedSqs> starting) throws InterruptedException {
+        try {
+            return starting.get();
+        } catch (InterruptedException e) {
+            starting.thenAccept(EmbeddedSqs::close); // stopped while it started: it closes once up
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("the embedded SQS did not start", e.getCause());
         }
     }
 

@@ -30,4 +30,25 @@ class ApiProcessTest {
             assertTrue(stats.get("spanSeconds").asDouble() > 0, stats.toString());
         }
     }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theDemoApiMeasuresTheGapsBetweenAChainsPagesAndTheChainsStarts() throws Exception {
+        try (ApiProcess api = ApiProcess.start(Duration.ofMillis(1), Json.newMapper())) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String chain : new String[] {"a", "b"}) {
+                for (int page = 0; page < 3; page++) {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                            URI.create(api.base() + "/feed/" + chain + "?pages=3" + (page == 0 ? "" : "&cursor=" + page))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, answer.statusCode(), answer.body());
+                }
+            }
+            JsonNode feed = api.stats().get("feed");
+            assertEquals(2, feed.get("chains").asInt(), feed.toString());
+            assertEquals(4, feed.get("gaps").asInt(), "two gaps a chain of three pages: " + feed);
+            assertTrue(feed.get("gapMaxMillis").asDouble() >= feed.get("gapP50Millis").asDouble(), feed.toString());
+            assertTrue(feed.get("firstPageSpreadMillis").asDouble() > 0, "chain b started after chain a: " + feed);
+        }
+    }
 }
