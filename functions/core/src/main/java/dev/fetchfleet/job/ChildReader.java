@@ -123,8 +123,10 @@ final class ChildReader {
                 RequestReader.url(JobParser.PLACEHOLDER.matcher(url).replaceAll("x"), request.path("url"), problems, allowLinkLocal);
             }
         }
-        Paginate paginate = child.has("paginate") ? RequestReader.paginate(child.object("paginate"), problems, allowLinkLocal)
-                : parent.paginate();
+        // "paginate": null says this level does not paginate, where its parent does.
+        JsonNode written = child.get("paginate");
+        Paginate paginate = written == null ? parent.paginate()
+                : written.isNull() ? null : RequestReader.paginate(child.object("paginate"), problems, allowLinkLocal);
         int chunkSize = child.integer("chunkSize", parent.chunkSize(), 1, Job.MAX_CHUNK_SIZE);
         List<ChildSpec> grandchildren = read(child, new Parent(child.path("children"), fetch, paginate, chunkSize, parent.level() + 1), sources);
         if (problems.size() > before) {

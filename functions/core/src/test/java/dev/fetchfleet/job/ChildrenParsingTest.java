@@ -50,10 +50,11 @@ class ChildrenParsingTest {
         assertEquals(List.of("issues", "issue_detail", "issue_comments", "comment_reactions", "reaction_users"), parsed.sources());
         ChildSpec detail = parsed.children().get(0);
         assertEquals(7, detail.chunkSize());
-        assertEquals("cursor", detail.paginate().type(), "a child without its own paginate takes the parent's");
+        assertNull(detail.paginate(), "\"paginate\": null: this level does not paginate, though its parent does");
         ChildSpec comments = parsed.children().get(1);
         assertEquals("POST", comments.method());
         assertEquals(3, comments.chunkSize());
+        assertEquals("cursor", comments.paginate().type(), "a child without its own paginate takes the parent's");
         assertEquals(Map.of("number", "number", "repo", "repo.name"), comments.bind());
         assertEquals(3, comments.depth());
         assertEquals(3, comments.children().getFirst().chunkSize(), "chunkSize defaults to the nearest parent's");

@@ -148,7 +148,7 @@ public final class LocalFleet {
                 for (int i = 0; i < options.workers(); i++) {
                     WorkerHandler handler = new WorkerHandler(
                             ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, clock)
-                                    .onRecord(tally::recordEnded), tally, clock,
+                                    .onRecord(tally::recordEnded).sendingChildrenTo(new SqsBatchSender(sqs.client(), queue)), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
                             new ContinuationQueue(sqs.client(), queue),
                             new RangeExpander(mapper, store, new RequestListExpander(mapper, files),
@@ -301,7 +301,8 @@ public final class LocalFleet {
         long deadline = startNanos + options.runTimeout().toNanos();
         long lastPrint = 0;
         while (true) {
-            boolean done = store.exists(run.successKey());
+            // A job with children is done when every level is (see LevelCompletion).
+            boolean done = store.exists(run.successKey()) && levels(run).stream().allMatch(level -> store.exists(level.successKey()));
             long now = ticker.nanoTime();
             if (terminal != TerminalMode.QUIET && (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1))) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
@@ -344,16 +345,44 @@ public final class LocalFleet {
         int requests = new RunFiles(store, mapper).manifest(run).requests();
         PartTally tally = PartTally.of(new BronzeWriter(store, mapper), run, null, null);
         double wall = (ticker.nanoTime() - startNanos) / 1e9;
-        boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0;
+        List<RunSummary.Level> levels = levelSummaries(run);
+        boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0
+                && levels.stream().allMatch(l -> l.complete() && l.duplicates() == 0);
         if (problem == null && !complete) {
-            problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)";
+            problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)"
+                    + levels.stream().filter(l -> !l.complete() || l.duplicates() > 0).map(l -> "; level " + l.source() + ": "
+                    + (l.complete() ? "" : "not complete, ") + l.duplicates() + " records duplicated").collect(Collectors.joining());
         }
         double sequentialSeconds = tally.sequentialMillis() / 1000.0;
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, tally.records(),
                 tally.succeeded(), tally.records() - tally.succeeded(), tally.duplicates(), tally.statusCounts(), round(wall),
                 round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem,
                 store.failure().map(BronzeWriteException::getMessage).orElse(null),
-                new RunFiles(store, mapper).readSuccess(run).map(dev.fetchfleet.run.Success::s3Requests).orElse(null));
+                new RunFiles(store, mapper).readSuccess(run).map(dev.fetchfleet.run.Success::s3Requests).orElse(null), levels);
+    }
+
+    private List<RunRef> levels(RunRef run) {
+        return new dev.fetchfleet.run.LevelCompletion(store, mapper, clock).levels(run);
+    }
+
+    /** Each level of a job with children, counted from its parts; none for a job without children. */
+    private List<RunSummary.Level> levelSummaries(RunRef run) {
+        List<RunRef> all = levels(run);
+        if (all.size() == 1) {
+            return List.of();
+        }
+        RunFiles files = new RunFiles(store, mapper);
+        List<RunSummary.Level> out = new java.util.ArrayList<>();
+        for (RunRef level : all) {
+            PartTally tally = PartTally.of(new BronzeWriter(store, mapper), level, null, null);
+            java.util.Optional<dev.fetchfleet.run.Success> success = files.readSuccess(level);
+            out.add(new RunSummary.Level(level.source(), success.isPresent(), tally.requests(), tally.records(),
+                    tally.records() - tally.succeeded(), tally.duplicates(), tally.parts(),
+                    success.map(dev.fetchfleet.run.Success::chunksBeforeParentLevel).orElse(null),
+                    success.map(dev.fetchfleet.run.Success::children).map(c -> c.values().stream()
+                            .mapToLong(dev.fetchfleet.run.ChildrenSent::errors).sum()).orElse(0L)));
+        }
+        return out;
     }
 
     private static double round(double value) {
