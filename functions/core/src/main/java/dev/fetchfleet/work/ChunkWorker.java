@@ -240,6 +240,13 @@ public final class ChunkWorker {
     private Optional<Success> alreadyWritten(BronzeWriter bronze, RunCompletion completion, Chunk chunk) {
         RunRef run = chunk.run();
         CheckpointLog.delete(bronze, run, chunk.name());
+        if (chunk.children().isEmpty() && chunk.origin() == null) {
+            // The job's own chunk without children: a HEAD says whether its summary is there, as before children existed.
+            if (!completion.hasSummary(run, chunk.index())) {
+                completion.writeSummary(run, completion.summarise(run, chunk.index(), manifest(bronze.store(), run)));
+            }
+            return done(bronze.store(), completion, chunk);
+        }
         Optional<PartSummary> summary = completion.summary(run, chunk.name());
         // A parent's children are sent again (the same chunks, by name): the first delivery may have died before
         // sending them, or a resumed run's queue lost them; a child whose part and summary exist is not sent.

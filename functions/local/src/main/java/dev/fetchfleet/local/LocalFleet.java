@@ -313,10 +313,13 @@ public final class LocalFleet {
                 if (terminal == TerminalMode.JSON) {
                     progress.println(mapper.createObjectNode().put("event", "progress").put("elapsed_seconds", Math.round(elapsed * 10) / 10.0)
                             .put("requests_done", answered).put("requests", requests).put("chunks_written", written).put("chunks", chunks)
-                            .put("chunk_failures", tally.chunkFailures.get()).put("chunks_continued", tally.chunksContinued.get()));
+                            .put("chunk_failures", tally.chunkFailures.get()).put("chunks_continued", tally.chunksContinued.get())
+                            .put("child_requests_done", tally.childRequestsEnded.get()));
                 } else {
-                    progress.printf("[%6.1fs] %d/%d requests done, chunks %d/%d written, %d chunk failures%s%n",
-                            elapsed, answered, requests, written, chunks, tally.chunkFailures.get(),
+                    long children = tally.childRequestsEnded.get();
+                    progress.printf("[%6.1fs] %d/%d requests done%s, chunks %d/%d written, %d chunk failures%s%n",
+                            elapsed, answered, requests, children == 0 ? "" : " (and " + children + " child requests)", written, chunks,
+                            tally.chunkFailures.get(),
                             tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
                                     + " continued past a worker's deadline");
                 }
@@ -395,11 +398,12 @@ public final class LocalFleet {
         final AtomicLong chunkFailures = new AtomicLong();
         final AtomicLong chunksContinued = new AtomicLong();
         final AtomicLong requestsEnded = new AtomicLong();
+        final AtomicLong childRequestsEnded = new AtomicLong();
 
         /** A request's first record (its only one, or its first page) ends the request for the progress line. */
         void recordEnded(BronzeRecord record) {
             if (record.page() == 0) {
-                requestsEnded.incrementAndGet();
+                (record.parent() == null ? requestsEnded : childRequestsEnded).incrementAndGet();
             }
         }
 
