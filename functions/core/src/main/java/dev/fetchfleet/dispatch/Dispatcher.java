@@ -121,23 +121,31 @@ public final class Dispatcher {
      * parsed with them filled in.
      */
     public DispatchResult dispatch(JsonNode written) {
-        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
-                : dev.fetchfleet.bronze.S3Requests.NONE;
+        dev.fetchfleet.bronze.S3Requests before = counted();
         JobHeader header = overrides.applyTo(parser.header(written));
         Map<String, String> state = stateValues(header);
-        Job job = parser.parse(written, state).with(header);
-        return dispatch(job, written, state);
+        // A known run id is parsed as of its start, so "to": "now" gives the windows it gave then.
+        Instant startedAt = recordedStart(header).orElseGet(clock::instant);
+        Job job = parser.at(startedAt).parse(written, state).with(header);
+        return dispatch(job, written, state, startedAt, before);
     }
 
     public DispatchResult dispatch(Job job) {
-        countedBefore = bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
-                : dev.fetchfleet.bronze.S3Requests.NONE;
-        return dispatch(job, job.raw(), Map.of());
+        dev.fetchfleet.bronze.S3Requests before = counted();
+        return dispatch(job, job.raw(), Map.of(), clock.instant(), before);
     }
 
     /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
     public Dispatcher overriding(JobOverrides overrides) {
         return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides);
+    }
+
+    /** When the run {@code header} names started, if it is one seen before. */
+    private Optional<Instant> recordedStart(JobHeader header) {
+        if (header.source() == null || header.runId() == null) {
+            return Optional.empty();
+        }
+        return bronze.findRun(header.source(), header.runId()).flatMap(files::readManifest).map(Manifest::startedAt);
     }
 
     /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
@@ -166,7 +174,8 @@ public final class Dispatcher {
         return values;
     }
 
-    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state) {
+    private DispatchResult dispatch(Job job, JsonNode written, Map<String, String> state, Instant startedAt,
+                                    dev.fetchfleet.bronze.S3Requests countedBefore) {
         RequestList requests = expander.scan(job);
         if (job.runId() != null) {
             Optional<RunRef> earlier = bronze.findRun(job.source(), job.runId());
@@ -174,7 +183,6 @@ public final class Dispatcher {
                 return resume(job, requests, earlier.get());
             }
         }
-        Instant startedAt = clock.instant();
         String runId = job.runId() != null ? job.runId() : newRunId(startedAt);
         RunRef run = new RunRef(job.source(), startedAt.atZone(ZoneOffset.UTC).toLocalDate().toString(), runId);
         FleetLayout layout = layout(job, requests);
@@ -189,7 +197,8 @@ public final class Dispatcher {
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
                 layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
                 layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental())
-                .withS3Requests(dispatchRequests()).withLevels(null, job.children().stream().map(ChildSpec::source).toList()));
+                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests(countedBefore))
+                .withLevels(null, job.children().stream().map(ChildSpec::source).toList()));
         int sent = send(job, run, requests, layout, c -> true);
         return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -212,6 +221,13 @@ public final class Dispatcher {
             throw JobValidationException.of("$.runId", '"' + run.runId() + '"', "names an earlier run of "
                     + manifest.requests() + " requests in " + manifest.chunks() + " chunks, but this job has "
                     + requests.count() + " in " + chunks + "; resume it with the same job, or use a new run id");
+        }
+        if (manifest.requestsVersion() != null && !manifest.requestsVersion().equals(requests.version())) {
+            // Same count, other lines: chunk i would now be other requests than the parts already written.
+            String location = job.requests() instanceof dev.fetchfleet.job.RequestSource.FromFile file ? '"' + file.location() + '"' : null;
+            throw JobValidationException.of("$.requestsFrom", location,
+                    "changed since run " + run.runId() + " first read it (version " + manifest.requestsVersion() + ", now "
+                            + requests.version() + "); put that file back to finish the run, or use a new run id");
         }
         BitSet done = new BitSet(chunks);
         Set<String> written = new HashSet<>(bronze.partKeys(run));
@@ -290,12 +306,12 @@ public final class Dispatcher {
     }
 
     /**
-     * This dispatcher's bronze requests since the last manifest it wrote, with that manifest's PUT and its run
-     * index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
+     * This dispatch's bronze requests since {@code countedBefore} (taken as it began), with its manifest's PUT and
+     * its run index's: what completion adds to the run's count. A dispatcher handles one job at a time (one Lambda
      * invocation, one local run), so its counter's difference is this run's. Claim-check objects of chunk
      * messages too large for SQS are written after the manifest and not counted.
      */
-    private dev.fetchfleet.bronze.S3Requests dispatchRequests() {
+    private dev.fetchfleet.bronze.S3Requests dispatchRequests(dev.fetchfleet.bronze.S3Requests countedBefore) {
         if (!(bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting)) {
             return null;
         }
@@ -304,10 +320,14 @@ public final class Dispatcher {
                 .plus(dev.fetchfleet.bronze.S3Requests.Kind.PUT, "markers", 1);
     }
 
-    private dev.fetchfleet.bronze.S3Requests countedBefore = dev.fetchfleet.bronze.S3Requests.NONE;
+    /** The bronze store's requests so far (none where it does not count them): a dispatch's baseline. */
+    private dev.fetchfleet.bronze.S3Requests counted() {
+        return bronze.store() instanceof dev.fetchfleet.bronze.CountingStore counting ? counting.counted()
+                : dev.fetchfleet.bronze.S3Requests.NONE;
+    }
 
     private FleetLayout layout(Job job, RequestList requests) {
-        FleetLayout layout = FleetLayout.plan(requests, job.chunkSize(), job.fetch(), workers,
+        FleetLayout layout = FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
         if (job.children().isEmpty() || workers <= 0) {
             return layout;

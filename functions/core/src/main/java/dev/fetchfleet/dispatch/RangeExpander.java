@@ -48,7 +48,7 @@ public final class RangeExpander {
     /** Sends the range's chunks; returns how many. */
     public int expand(String body) {
         ChunkRange range = decode(body);
-        Job job = job(range.jobKey());
+        Job job = job(range);
         int sent = chunks.send(job, range.run(), range.layout(), range.requests(), range.firstChunk(), range::wanted, n -> {});
         store.put(ChunkRange.sentKey(range.run(), range.index()), Integer.toString(sent).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return sent;
@@ -73,11 +73,16 @@ public final class RangeExpander {
         }
     }
 
-    private synchronized Job job(String key) {
+    private synchronized Job job(ChunkRange range) {
+        String key = range.jobKey();
         if (!key.equals(cachedKey)) {
             byte[] bytes = store.get(key).orElseThrow(() -> new IllegalStateException("the run's job is missing: " + store.locate(key)));
+            // As of the run's start, as the dispatcher parsed it: "to": "now" must not reach past it here.
+            java.time.Instant startedAt = new dev.fetchfleet.run.RunFiles(store, mapper).readManifest(range.run())
+                    .map(dev.fetchfleet.run.Manifest::startedAt)
+                    .orElseThrow(() -> new IllegalStateException("the run's manifest is missing: " + store.locate(range.run().manifestKey())));
             try {
-                cachedJob = parser.parse(mapper.readTree(bytes));
+                cachedJob = parser.at(startedAt).parse(mapper.readTree(bytes));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the run's job at " + store.locate(key), e);
             }

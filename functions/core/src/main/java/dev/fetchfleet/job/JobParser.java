@@ -45,6 +45,14 @@ public final class JobParser {
         this(null, java.time.Clock.systemUTC());
     }
 
+    /**
+     * This parser with "now" fixed at {@code now}: a run's date windows end where they ended when it started,
+     * however late a resume or a worker cutting its ranges parses the job again.
+     */
+    public JobParser at(java.time.Instant now) {
+        return new JobParser(null, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    }
+
     /** Reads the document strictly first (size, duplicate keys, nesting, trailing content: see {@link JobDocuments}). */
     public Job parse(String document) {
         return parse(JobDocuments.read(document));
@@ -61,7 +69,7 @@ public final class JobParser {
 
         String source = JobHeaderReader.source(job);
         String runId = JobHeaderReader.runId(job);
-        int chunkSize = job.integer("chunkSize", 100, 1, Job.MAX_CHUNK_SIZE);
+        int chunkSize = job.integer("chunkSize", Job.DEFAULT_CHUNK_SIZE, 1, Job.MAX_CHUNK_SIZE);
         FetchConfig fetch = FetchReader.read(job.object("fetch"));
         fetch = fetch.withAuth(AuthReader.read(job.object("auth"), problems, fetch.allowLinkLocal()));
         Paginate paginate = RequestReader.paginate(job.object("paginate"), problems, fetch.allowLinkLocal());

@@ -39,6 +39,13 @@ public final class LocalTextFiles implements TextFiles {
         return strictUtf8(in);
     }
 
+    /** Size and modification time: a file rewritten in place changes one or the other. */
+    @Override
+    public String version(String location) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(Path.of(location).toRealPath(), BasicFileAttributes.class);
+        return attributes.size() + "@" + attributes.lastModifiedTime().toInstant();
+    }
+
     /** UTF-8 that fails on a malformed byte rather than replacing it: byte offsets of lines are counted from the text. */
     public static Reader strictUtf8(InputStream in) {
         return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()

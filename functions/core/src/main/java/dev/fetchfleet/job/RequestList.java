@@ -9,9 +9,12 @@ import java.util.Map;
  * first {@link #SAMPLE} of them (the planner models a chunk on them), the hosts met (up to
  * {@link #MAX_HOSTS}) with their counts, the most chunks that may fetch at once under every cap met,
  * and for a {@code requestsFrom} file, where every {@link #MARK_EVERY}-th request's line starts, so a
- * slice of the list can be read from there (a byte range of an S3 object) instead of from the top.
+ * slice of the list can be read from there (a byte range of an S3 object) instead of from the top, and the
+ * file's {@code version} at that reading (null for a template or an inline list), which every later reading
+ * of the run must find again.
  */
-public record RequestList(int count, List<RequestSpec> sample, Map<String, HostCount> hosts, int maxLanes, List<Mark> marks) {
+public record RequestList(int count, List<RequestSpec> sample, Map<String, HostCount> hosts, int maxLanes, List<Mark> marks,
+                          String version) {
 
     /**
      * The most requests one job may hold: the duplicate-id check keeps 8 bytes per request
@@ -21,6 +24,11 @@ public record RequestList(int count, List<RequestSpec> sample, Map<String, HostC
     public static final int SAMPLE = Job.MAX_CHUNK_SIZE;
     public static final int MAX_HOSTS = 1_000;
     public static final int MARK_EVERY = 1_000;
+
+    /** A list that is not a file the run must pin ({@code version} null). */
+    public RequestList(int count, List<RequestSpec> sample, Map<String, HostCount> hosts, int maxLanes, List<Mark> marks) {
+        this(count, sample, hosts, maxLanes, marks, null);
+    }
 
     public RequestList {
         sample = List.copyOf(sample);
@@ -48,7 +56,7 @@ public record RequestList(int count, List<RequestSpec> sample, Map<String, HostC
             }
             start = mark;
         }
-        return new RequestRange(from, Math.min(to, count), start.index(), start.line(), start.offset());
+        return new RequestRange(from, Math.min(to, count), start.index(), start.line(), start.offset(), version);
     }
 
     /** The fewest chunks that may fetch at once under {@code request}'s host caps and those of the hosts its chain may follow. */

@@ -76,7 +76,8 @@ public final class RequestListExpander {
         DistinctIds ids = job.requests() instanceof RequestSource.Inline ? null : new DistinctIds(idHash);
         List<RequestList.Mark> marks = new ArrayList<>();
         long[] count = {0};
-        walk(job, RequestRange.all(RequestList.MAX_REQUESTS + 1L), problems, new Visitor() {
+        String version = version(job);
+        walk(job, everything(version), problems, new Visitor() {
             @Override
             public void accept(RequestSpec request, long index, String path) {
                 count[0]++;
@@ -106,19 +107,24 @@ public final class RequestListExpander {
         if (problems.isEmpty() && ids != null) {
             long[] suspects = ids.suspects();
             if (suspects.length > 0) {
-                checkSuspects(job, suspects, problems);
+                checkSuspects(job, suspects, version, problems);
             }
+        }
+        if (problems.isEmpty() && version != null && !version.equals(version(job))) {
+            // Rewritten while it was read: what was counted and checked may be neither the old text nor the new.
+            problems.add(new Problem("$.requestsFrom", '"' + ((RequestSource.FromFile) job.requests()).location() + '"',
+                    "changed while it was being read; run the job again once the file is written"));
         }
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        return new RequestList((int) count[0], sample, hosts, lanes[0] == Integer.MAX_VALUE ? 1 : lanes[0], marks);
+        return new RequestList((int) count[0], sample, hosts, lanes[0] == Integer.MAX_VALUE ? 1 : lanes[0], marks, version);
     }
 
     /** The second reading: of the ids whose hashes met, those equal to an earlier one, with both places. */
-    private void checkSuspects(Job job, long[] suspects, List<Problem> problems) {
+    private void checkSuspects(Job job, long[] suspects, String version, List<Problem> problems) {
         Map<String, String> firstPath = new java.util.HashMap<>();
-        walk(job, RequestRange.all(RequestList.MAX_REQUESTS + 1L), problems, (request, index, path) -> {
+        walk(job, everything(version), problems, (request, index, path) -> {
             if (java.util.Arrays.binarySearch(suspects, idHash.applyAsLong(request.id())) < 0 || problems.size() > 50) {
                 return;
             }
@@ -146,6 +152,22 @@ public final class RequestListExpander {
         }
     }
 
+    /** The version of a requestsFrom file as it is now ({@link TextFiles#version}); null for other lists. */
+    private String version(Job job) {
+        if (!(job.requests() instanceof RequestSource.FromFile file)) {
+            return null;
+        }
+        try {
+            return files.version(file.location());
+        } catch (IOException e) {
+            throw JobValidationException.of("$.requestsFrom", '"' + file.location() + '"', "cannot be read: " + LocalTextFiles.reason(e));
+        }
+    }
+
+    private static RequestRange everything(String version) {
+        return new RequestRange(0, RequestList.MAX_REQUESTS + 1L, 0, 1, 0, version);
+    }
+
     /** What a reading of the list is told: each valid request with its place, and where each line of a file starts. */
     @FunctionalInterface
     private interface Visitor {
@@ -169,7 +191,7 @@ public final class RequestListExpander {
     private void fromFile(String location, boolean allowLinkLocal, Paginate paginate, RequestRange range,
                           List<Problem> problems, Visitor visitor) {
         long index = range.startIndex();
-        try (Reader reader = new BufferedReader(files.open(location, range.startOffset()), 64 * 1024)) {
+        try (Reader reader = new BufferedReader(files.open(location, range.startOffset(), range.version()), 64 * 1024)) {
             String line;
             long number = range.startLine() - 1;
             long offset = range.startOffset();

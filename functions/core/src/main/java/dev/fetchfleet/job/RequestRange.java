@@ -4,8 +4,14 @@ package dev.fetchfleet.job;
  * Requests {@code from} (inclusive) to {@code to} (exclusive) of a job's list, in its order. For a
  * {@code requestsFrom} file, reading starts at byte {@code startOffset}, where request {@code startIndex}'s
  * line (number {@code startLine}) begins; a template or an inline list is indexed directly and ignores them.
+ * {@code version} pins the file to the one the run's first reading saw ({@link TextFiles#version}; null: not
+ * pinned), so a file rewritten during a run fails the reading instead of giving other requests.
  */
-public record RequestRange(long from, long to, long startIndex, long startLine, long startOffset) {
+public record RequestRange(long from, long to, long startIndex, long startLine, long startOffset, String version) {
+
+    public RequestRange(long from, long to, long startIndex, long startLine, long startOffset) {
+        this(from, to, startIndex, startLine, startOffset, null);
+    }
 
     public RequestRange {
         if (from < startIndex || to < from) {

@@ -136,6 +136,15 @@ class JobParserTest {
         assertEquals(1000, parser.parse(job("{'source': 'posts', 'chunkSize': 1000, 'requests': ['https://api.example.com/1']}")).chunkSize());
     }
 
+    @Test
+    void tellsAStatedChunkSizeFromTheDefault() {
+        assertEquals(java.util.OptionalInt.of(100),
+                parser.parse(job("{'source': 'posts', 'chunkSize': 100, 'requests': ['https://api.example.com/1']}")).statedChunkSize());
+        Job unstated = parser.parse(job("{'source': 'posts', 'requests': ['https://api.example.com/1']}"));
+        assertEquals(java.util.OptionalInt.empty(), unstated.statedChunkSize(), "left to the dispatcher's layout");
+        assertEquals(Job.DEFAULT_CHUNK_SIZE, unstated.chunkSize());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ftp://files.example.com/data.csv", "file:///etc/passwd"})
     void rejectsAUrlThatIsNotHttp(String url) {

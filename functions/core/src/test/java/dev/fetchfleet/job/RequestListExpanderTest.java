@@ -87,6 +87,25 @@ class RequestListExpanderTest {
     }
 
     @Test
+    void aFileRewrittenAfterTheRunReadItFailsALaterReadingInsteadOfGivingOtherRequests() throws IOException {
+        Path requests = file("requests.jsonl", "https://api.example.com/posts/1\nhttps://api.example.com/posts/2\n");
+        Job job = parser.parse(fromFileJob(requests).replace('\'', '"'));
+        RequestList list = expander.scan(job);
+        List<String> read = new java.util.ArrayList<>();
+        expander.read(job, list.range(0, 2), r -> read.add(r.url().toString()));
+        assertEquals(List.of("https://api.example.com/posts/1", "https://api.example.com/posts/2"), read, "unchanged: read as scanned");
+
+        // The same count of other requests: only the version tells them apart.
+        Files.writeString(requests, "https://api.example.com/posts/8\nhttps://api.example.com/posts/9\n", StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(requests, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+
+        JobValidationException e = assertThrows(JobValidationException.class,
+                () -> expander.read(job, list.range(0, 2), r -> read.add(r.url().toString())));
+        assertTrue(e.getMessage().contains("$.requestsFrom") && e.getMessage().contains("changed since the run first read it"), e.getMessage());
+        assertEquals(2, read.size(), "no request of the new text was handed on");
+    }
+
+    @Test
     void readsObjectsAndBareUrlsFromAJsonLinesFileSkippingBlankLines() throws IOException {
         Path requests = file("requests.jsonl", """
                 {"id": "first", "url": "https://api.example.com/posts/1"}

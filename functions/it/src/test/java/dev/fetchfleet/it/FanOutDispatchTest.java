@@ -198,6 +198,64 @@ class FanOutDispatchTest {
         }
     }
 
+    @Test
+    void dateWindowsToNowEndWhereTheyEndedWhenTheRunStartedForTheWorkersAndForAResume() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String job = "{\"source\": \"events\", \"runId\": \"windows\", \"chunkSize\": 1, " + ROOMY + ", \"template\": "
+                + "{\"url\": \"https://api.example.com/events?from={day.start}&to={day.end}\", "
+                + "\"values\": {\"day\": {\"from\": \"2026-01-01\", \"to\": \"now\", \"step\": \"P1D\"}}}}";
+        // The run starts on 31 January at noon: 31 windows, the last one cut at noon. Its ranges are cut
+        // by workers, and it is resumed, months later (the workers' clock is the machine's).
+        java.time.Instant started = java.time.Instant.parse("2026-01-31T12:00:00Z");
+        DispatchResult result = fleet.dispatcher(fleet.queue(), 4, java.time.Clock.fixed(started, java.time.ZoneOffset.UTC)).dispatch(job);
+        assertEquals(31, result.chunks());
+
+        work(fleet, fleet.receiveAll());
+
+        List<String> urls = chunksOnTheQueue(fleet, fleet.receiveAll()).stream()
+                .map(chunk -> chunk.requests().getFirst().url().toString()).toList();
+        assertEquals(31, urls.size());
+        assertEquals("https://api.example.com/events?from=2026-01-31T00:00:00Z&to=2026-01-31T12:00:00Z", urls.getLast(),
+                "the last window ends at the run's start, not at the worker's now");
+
+        java.time.Instant later = java.time.Instant.parse("2026-02-03T08:00:00Z");
+        DispatchResult resumed = fleet.dispatcher(fleet.queue(), 4, java.time.Clock.fixed(later, java.time.ZoneOffset.UTC)).dispatch(job);
+        assertEquals(31, resumed.chunks(), "the same windows: no window grew, none was added");
+    }
+
+    @Test
+    void rangesOfARequestsFromObjectRewrittenDuringTheRunFailInsteadOfSendingOtherRequests() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String location = putRequestsFile(fleet, "https://api.example.com", 2345);
+        String job = "{\"source\": \"posts\", \"chunkSize\": 7, " + ROOMY + ", \"requestsFrom\": \"" + location + "\"}";
+        fleet.dispatcher(fleet.queue(), 9).dispatch(job);
+        List<Message> ranges = fleet.receiveAll();
+        assertEquals(38, ranges.size());
+
+        // Rewritten under the same key with as many lines, other requests: the daily file replaced mid-run.
+        putRequestsFile(fleet, "https://other.example.com", 2345);
+        SQSBatchResponse response = fleet.worker.handleRequest(Fleet.sqsEvent(ranges.subList(0, 10)),
+                new TestContext("fetchfleet-worker", 300_000));
+
+        assertEquals(10, response.getBatchItemFailures().size(), "every range fails, to be retried and then dead-lettered");
+        assertEquals(List.of(), fleet.receiveAll(), "no chunk of the new text was sent");
+    }
+
+    @Test
+    void resumingARunWhoseRequestsFromObjectWasRewrittenIsRefusedNamingTheFile() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String location = putRequestsFile(fleet, "https://api.example.com", 40);
+        String job = "{\"source\": \"posts\", \"runId\": \"pinned\", \"chunkSize\": 4, \"requestsFrom\": \"" + location + "\"}";
+        fleet.dispatcher(fleet.queue(), NO_RANGES).dispatch(job);
+        putRequestsFile(fleet, "https://other.example.com", 40);
+
+        var e = assertThrows(dev.fetchfleet.job.JobValidationException.class,
+                () -> fleet.dispatcher(fleet.queue(), NO_RANGES).dispatch(job));
+
+        assertTrue(e.getMessage().contains("$.requestsFrom = \"" + location + "\"") && e.getMessage().contains("changed since run pinned"),
+                e.getMessage());
+    }
+
     private static void assertExactlyOnce(Fleet fleet, SlowApi api, RunRef run, int requests) {
         BronzeWriter bronze = new BronzeWriter(fleet.store, fleet.mapper);
         List<String> ids = new ArrayList<>();

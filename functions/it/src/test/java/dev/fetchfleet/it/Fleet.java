@@ -67,9 +67,14 @@ final class Fleet {
 
     /** A dispatcher sending to {@code queue}, which sends range messages of {@code chunksPerRange} chunks above that many. */
     Dispatcher dispatcher(ChunkQueue queue, int chunksPerRange) {
+        return dispatcher(queue, chunksPerRange, Clock.systemUTC());
+    }
+
+    /** The same, on {@code clock}: a run started at another time than now. */
+    Dispatcher dispatcher(ChunkQueue queue, int chunksPerRange, Clock clock) {
         return new Dispatcher(new JobParser(mapper), new RequestListExpander(mapper, DispatcherHandler.requestsFromFiles(s3)),
                 new BronzeWriter(store, mapper), new ChunkMessages(mapper, store, ChunkMessages.DEFAULT_MAX_MESSAGE_BYTES),
-                queue, Clock.systemUTC(), 0, chunksPerRange);
+                queue, clock, 0, chunksPerRange);
     }
 
     /** This fleet's chunk queue, as the deployed dispatcher sends to it. */

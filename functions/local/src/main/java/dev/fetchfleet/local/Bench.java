@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Bench {
 
-    record Settings(int requests, Duration latency, int concurrencyCap, double rateCap, int workers) {}
+    /** @param chunkSize the job's {@code chunkSize}, or null to leave it to the dispatcher's layout, as most jobs do */
+    record Settings(int requests, Duration latency, int concurrencyCap, double rateCap, int workers, Integer chunkSize) {}
 
     @JsonPropertyOrder({"requests", "latency_ms", "concurrency_cap", "rate_cap", "workers", "run_seconds", "api_seconds",
             "bound_seconds", "ratio", "peak_concurrency", "peak_rate", "heap_peak_mib", "live_heap_at_peak_mib", "heap_per_in_flight_kib",
@@ -61,7 +62,7 @@ final class Bench {
      */
     static Result run(Settings s, PrintWriter err, ObjectMapper mapper) throws IOException, InterruptedException {
         err.println("warm-up run...");
-        once(new Settings(Math.max(1, s.requests() / 5), Duration.ofMillis(10), s.concurrencyCap(), s.rateCap(), s.workers()),
+        once(new Settings(Math.max(1, s.requests() / 5), Duration.ofMillis(10), s.concurrencyCap(), s.rateCap(), s.workers(), s.chunkSize()),
                 new PrintWriter(java.io.Writer.nullWriter()), mapper);
         err.println("measured run...");
         return once(s, err, mapper);
@@ -72,12 +73,12 @@ final class Bench {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (ApiProcess api = ApiProcess.start(s.latency(), mapper)) {
             String job = """
-                    {"source": "bench",
+                    {"source": "bench",%s
                      "template": {"url": "%s/items/{id}", "values": {"id": {"from": 1, "to": %d}}},
                      "plan": {"latencyMillis": %d},
                      "fetch": {"maxInFlight": %d, "perHost": {"maxConcurrency": %d, "requestsPerSecond": %s},
                                "timeoutSeconds": 120}}
-                    """.formatted(api.base(), s.requests(), Math.max(1, s.latency().toMillis()),
+                    """.formatted(s.chunkSize() == null ? "" : " \"chunkSize\": " + s.chunkSize() + ",", api.base(), s.requests(), Math.max(1, s.latency().toMillis()),
                     Math.min(900, s.concurrencyCap()), s.concurrencyCap(), s.rateCap());
             AtomicLong baselineHeap = new AtomicLong();
             AtomicLong heapPeak = new AtomicLong();

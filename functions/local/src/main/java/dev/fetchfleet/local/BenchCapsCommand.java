@@ -28,6 +28,9 @@ final class BenchCapsCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "4", description = "Worker instances; the dispatcher shares the caps among them (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--chunk-size", description = "The job's chunkSize (default: none, so the dispatcher chooses the layout).")
+    Integer chunkSize;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +38,7 @@ final class BenchCapsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ObjectMapper mapper = Json.newMapper();
         PrintWriter err = spec.commandLine().getErr();
-        Bench.Result result = Bench.run(new Bench.Settings(requests, Duration.ofMillis(latencyMs), concurrency, rate, workers), err, mapper);
+        Bench.Result result = Bench.run(new Bench.Settings(requests, Duration.ofMillis(latencyMs), concurrency, rate, workers, chunkSize), err, mapper);
         err.printf("%d requests at %d ms, cap %d in flight / %.0f per s over %d workers: the API saw %.2f s against a bound "
                         + "of %.2f s (ratio %.3f), %.2f s from dispatch to done; the API saw at most %d in flight and %d starts in one second; heap peak %.1f MiB, "
                         + "%.1f KiB live per request in flight; RSS peak %.1f MiB%n",

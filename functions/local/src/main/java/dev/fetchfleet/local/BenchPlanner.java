@@ -61,7 +61,7 @@ final class BenchPlanner {
             Job job = new JobParser(mapper).parse(document);
             List<RequestSpec> requests = new RequestListExpander(mapper, NO_FILES).expand(job);
             // The dispatcher's own layout for this fleet, as `plan` computes it.
-            FleetLayout layout = FleetLayout.plan(requests, job.chunkSize(), job.fetch(), s.workers(), Duration.ofMillis(s.latencyMs()), 1);
+            FleetLayout layout = FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), s.workers(), Duration.ofMillis(s.latencyMs()), 1);
             RunEstimate estimate = new RunPlanner(Prices.load(mapper)).estimate(requests, layout, job.fetch(),
                     Duration.ofMillis(s.latencyMs()), 1769, 1);
             Path bronze = Files.createTempDirectory("fetchfleet-bench-planner");

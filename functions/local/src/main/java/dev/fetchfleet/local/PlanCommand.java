@@ -60,7 +60,7 @@ final class PlanCommand implements Callable<Integer> {
             Duration assumed = latency != null ? parseDuration(latency) : Duration.ofMillis(parsed.plan().latencyMillis());
             double pages = pagesPerRequest != null ? pagesPerRequest : parsed.plan().pagesPerRequest();
             // The dispatcher's own layout: the same chunks, lanes and shares of the API's caps.
-            var layout = dev.fetchfleet.plan.FleetLayout.plan(requests, parsed.chunkSize(), parsed.fetch(), workers, assumed, pages);
+            var layout = dev.fetchfleet.plan.FleetLayout.plan(requests, parsed.statedChunkSize(), parsed.fetch(), workers, assumed, pages);
             estimate = new dev.fetchfleet.plan.RunPlanner(dev.fetchfleet.plan.Prices.load(mapper)).estimate(requests,
                     layout, parsed.fetch(), assumed, memoryMb, pages);
             dev.fetchfleet.dispatch.FleetCaps.notes(parsed, requests, layout, workers).forEach(note -> err.println("note: " + note));
