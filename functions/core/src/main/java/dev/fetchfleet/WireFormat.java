@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public enum WireFormat {
 
-    /** 2: auth and the new paginate fields; a worker of 1 would silently ignore them. */
-    CHUNK_MESSAGE("chunk message", 2, "this worker", "deploy the new worker before the new dispatcher"),
+    /**
+     * 2: auth and the new paginate fields; a worker of 1 would silently ignore them. 4 (3 is the range message's,
+     * which travels on the same queue): children, origin and parents, which a worker of 2 would drop, making no children.
+     */
+    CHUNK_MESSAGE("chunk message", 4, "this worker", "deploy the new worker before the new dispatcher"),
     /**
      * A slice of a run's chunks for a worker to cut and send (fan-out dispatch). It travels on the chunk queue,
      * numbered after the chunk message: a worker that knows only chunk messages (2 and before) refuses it as

@@ -42,10 +42,12 @@ class CopyPathsTest {
     @Test
     void everyWithMethodOfABronzeRecordAndOfSuccessKeepsEveryOtherField() throws Exception {
         BronzeRecord a = new BronzeRecord("run", "src", "r", "GET", "https://a.example/1", 200, Map.of("a", "1"),
-                TextNode.valueOf("a"), "text", Instant.parse("2026-01-01T00:00:00Z"), 1, 1, "first", 0);
+                TextNode.valueOf("a"), "text", Instant.parse("2026-01-01T00:00:00Z"), 1, 1, "first", 0)
+                .withParent(new dev.fetchfleet.bronze.ParentRef("lists", "l1", 0, Map.of("id", "1")));
         BronzeRecord b = new BronzeRecord("run2", "src2", "r2", "POST", "https://b.example/2", 500, Map.of("b", "2"),
-                TextNode.valueOf("b"), "json", Instant.parse("2026-02-01T00:00:00Z"), 2, 2, "second", 7);
-        assertTrue(assertWithMethodsKeepTheRest(a, b).containsAll(List.of("page", "error")));
+                TextNode.valueOf("b"), "json", Instant.parse("2026-02-01T00:00:00Z"), 2, 2, "second", 7)
+                .withParent(new dev.fetchfleet.bronze.ParentRef("lists2", "l2", 3, Map.of("id", "2")));
+        assertTrue(assertWithMethodsKeepTheRest(a, b).containsAll(List.of("page", "error", "parent")));
 
         Success c = new Success("run", "src", 1, 2, 1, Map.of("200", 2L), Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:01:00Z"), 0, new Success.StateMove(true, "no request failed"));

@@ -65,8 +65,11 @@ public final class FleetEnvironment {
      */
     public ChunkWorker worker(SecretReferences.Store secrets) {
         S3Client s3 = s3();
-        return ChunkWorker.create(Json.newMapper(), BronzeStores.open(required(BRONZE_ROOT), () -> s3),
+        ChunkWorker worker = ChunkWorker.create(Json.newMapper(), BronzeStores.open(required(BRONZE_ROOT), () -> s3),
                 Fetcher.newHttpClient(Duration.ofSeconds(10)), secrets, destinations(), clock);
+        // A job's child chunks go where its chunks come from; without CHUNK_QUEUE_URL a chunk with children is refused.
+        String queue = env.get(CHUNK_QUEUE_URL);
+        return isBlank(queue) ? worker : worker.sendingChildrenTo(new SqsBatchSender(sqs(), queue));
     }
 
     /**

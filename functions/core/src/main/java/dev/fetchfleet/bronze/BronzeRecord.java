@@ -19,7 +19,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"schema_version", "run_id", "source", "request_id", "method", "url", "status", "response_headers", "body",
-        "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page"})
+        "body_encoding", "fetched_at", "duration_ms", "attempts", "error", "page", "parent"})
 public record BronzeRecord(
         @JsonProperty("run_id") String runId,
         @JsonProperty("source") String source,
@@ -35,11 +35,26 @@ public record BronzeRecord(
         @JsonProperty("attempts") int attempts,
         @JsonProperty("error") String error,
         @JsonProperty("page") int page,
-        @JsonProperty("schema_version") int schemaVersion) {
+        @JsonProperty("schema_version") int schemaVersion,
+        /** A child record's parent (see {@link ParentRef}); absent from the line for a record of the job's own requests. */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("parent") ParentRef parent) {
 
     public BronzeRecord {
         fetchedAt = FetchedAtFormat.held(fetchedAt);
         schemaVersion = WireFormat.BRONZE_RECORD.read(schemaVersion);
+    }
+
+    public BronzeRecord(String runId, String source, String requestId, String method, String url, Integer status,
+                        Map<String, String> responseHeaders, JsonNode body, String bodyEncoding, Instant fetchedAt,
+                        long durationMs, int attempts, String error, int page, int schemaVersion) {
+        this(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding, fetchedAt, durationMs,
+                attempts, error, page, schemaVersion, null);
+    }
+
+    /** This record as a child request's, coming from {@code from}. */
+    public BronzeRecord withParent(ParentRef from) {
+        return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
+                fetchedAt, durationMs, attempts, error, page, schemaVersion, from);
     }
 
     /** A record of this code's version. */
@@ -53,13 +68,13 @@ public record BronzeRecord(
     /** This record as page {@code number} of its request's chain. */
     public BronzeRecord withPage(int number) {
         return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
-                fetchedAt, durationMs, attempts, error, number);
+                fetchedAt, durationMs, attempts, error, number, WireFormat.BRONZE_RECORD.current(), parent);
     }
 
     /** This record with why its chain ended here (a refused or repeated next link, maxPages). */
     public BronzeRecord withError(String why) {
         return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, body, bodyEncoding,
-                fetchedAt, durationMs, attempts, error == null ? why : error + "; " + why, page);
+                fetchedAt, durationMs, attempts, error == null ? why : error + "; " + why, page, WireFormat.BRONZE_RECORD.current(), parent);
     }
 
     /**
@@ -76,7 +91,7 @@ public record BronzeRecord(
     /** This record without its body: what is left to count and report once the body is kept elsewhere (a spill file). */
     public BronzeRecord withoutBody() {
         return new BronzeRecord(runId, source, requestId, method, url, status, responseHeaders, null, bodyEncoding,
-                fetchedAt, durationMs, attempts, error, page);
+                fetchedAt, durationMs, attempts, error, page, WireFormat.BRONZE_RECORD.current(), parent);
     }
 
     /** How a status is counted in {@code _SUCCESS} and summaries: the code, or "error" for no response. */

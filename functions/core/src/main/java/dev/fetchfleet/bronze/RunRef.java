@@ -15,6 +15,15 @@ public record RunRef(String source, String ingestDate, String runId) {
         return String.format("part-%05d.jsonl.gz", chunk);
     }
 
+    /** A chunk's name in keys: its index in five digits, or a child chunk's name ({@code 00003-00001}: parent part 3's second). */
+    public static String chunkName(int chunk) {
+        return String.format("%05d", chunk);
+    }
+
+    public String partKey(String chunkName) {
+        return prefix() + "part-" + chunkName + ".jsonl.gz";
+    }
+
     /** The folder beside the parts for their summaries; its leading underscore keeps Athena, Spark and Glue off it. */
     public static final String SUMMARIES = "_summaries";
     /** Chunks are summarised in groups of this many, so each completion check lists one page of keys. */
@@ -22,7 +31,26 @@ public record RunRef(String source, String ingestDate, String runId) {
 
     /** A part's summary, written once the part is (counts, state candidate, S3 requests): what completion reads. */
     public String summaryKey(int chunk) {
-        return prefix() + SUMMARIES + "/" + String.format("summary-%05d.json", chunk);
+        return summaryKey(chunkName(chunk));
+    }
+
+    public String summaryKey(String chunkName) {
+        return prefix() + SUMMARIES + "/summary-" + chunkName + ".json";
+    }
+
+    /** Every summary of the run (a child level's are named by their parent part, so they are listed, not counted up to). */
+    public String summariesPrefix() {
+        return prefix() + SUMMARIES + "/summary-";
+    }
+
+    /** A child level's: how many chunks its parent level announced, written once the parent level is complete. */
+    public String announcedKey() {
+        return prefix() + SUMMARIES + "/_announced.json";
+    }
+
+    /** Who fetches a child request reached from several parents: the first parent part to create this key. */
+    public String childClaimKey(String requestId) {
+        return "_claims/" + prefix() + requestId;
     }
 
     /**
@@ -71,7 +99,11 @@ public record RunRef(String source, String ingestDate, String runId) {
      * must never see half a chunk.
      */
     public String checkpointPrefix(int chunk) {
-        return checkpointsPrefix() + String.format("chunk-%05d/", chunk);
+        return checkpointPrefix(chunkName(chunk));
+    }
+
+    public String checkpointPrefix(String chunkName) {
+        return checkpointsPrefix() + "chunk-" + chunkName + "/";
     }
 
     /** Every chunk's checkpoint segments of this run. */
@@ -81,6 +113,10 @@ public record RunRef(String source, String ingestDate, String runId) {
 
     /** Claim-check objects live outside the data partitions, so readers of bronze never see them. */
     public String claimCheckKey(int chunk) {
-        return "_chunks/" + prefix() + String.format("chunk-%05d.json", chunk);
+        return claimCheckKey(chunkName(chunk));
+    }
+
+    public String claimCheckKey(String chunkName) {
+        return "_chunks/" + prefix() + "chunk-" + chunkName + ".json";
     }
 }

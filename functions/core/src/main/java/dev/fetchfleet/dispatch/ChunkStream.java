@@ -53,7 +53,8 @@ final class ChunkStream {
         };
         Runnable cut = () -> {
             if (wanted.test(index[0])) {
-                batch.add(messages.encode(new Chunk(run, index[0], layout.chunks(), layout.lanes(), job.fetch(), chunk)));
+                batch.add(messages.encode(new Chunk(run, index[0], layout.chunks(), layout.lanes(), job.fetch(), chunk)
+                        .withChildren(job.children())));
                 if (batch.size() == BATCH) {
                     flush.run();
                 }

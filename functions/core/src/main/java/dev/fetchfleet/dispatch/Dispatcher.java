@@ -1,5 +1,8 @@
 package dev.fetchfleet.dispatch;
 
+import dev.fetchfleet.job.ChildSpec;
+import dev.fetchfleet.run.LevelCompletion;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
@@ -185,6 +188,8 @@ public final class Dispatcher {
         FleetLayout layout = layout(job, requests);
 
         files.writeJob(run, Secrets.redacted(written, job.fetch().redactHeaders()));
+        // Child levels' manifests first: the job's own, which a resumed run finds the run by, says they exist.
+        writeChildManifests(run, startedAt, job.source(), job.children(), layout.lanes());
         if (layout.chunks() > chunksPerRange) {
             // Range messages are cut from this copy, unredacted as chunk messages are, outside the data partitions.
             bronze.store().put(ChunkRange.jobKey(run), bytes(job.raw()));
@@ -192,7 +197,8 @@ public final class Dispatcher {
         files.writeManifest(new Manifest(runId, job.source(), run.ingestDate(), startedAt, requests.count(),
                 layout.chunks(), layout.chunkSize(), null, estimate(job, requests, layout), state.isEmpty() ? null : state,
                 layout.lanes(), RunFiles.jobKey(run), sha256(job.raw())).withIncremental(job.incremental())
-                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests(countedBefore)));
+                .withRequestsVersion(requests.version()).withS3Requests(dispatchRequests(countedBefore))
+                .withLevels(null, job.children().stream().map(ChildSpec::source).toList()));
         int sent = send(job, run, requests, layout, c -> true);
         return new DispatchResult(run, requests.count(), layout.chunks(), layout.lanes(), sent, 0,
                 bronze.store().locate(run.prefix()), FleetCaps.notes(job, requests, layout, workers));
@@ -232,6 +238,11 @@ public final class Dispatcher {
             if (written.contains(run.partKey(c)) && summarised.contains(run.summaryKey(c))) {
                 done.set(c);
             }
+        }
+        if (!job.children().isEmpty() && !new LevelCompletion(bronze.store(), mapper, clock).settle(run)) {
+            // A level below is not complete: every parent chunk goes again, and a parent whose part is written
+            // sends again those of its child chunks that have no part (the queue that held them may be gone).
+            done.clear();
         }
         int missing = chunks - done.cardinality();
         if (missing == 0) {
@@ -316,8 +327,28 @@ public final class Dispatcher {
     }
 
     private FleetLayout layout(Job job, RequestList requests) {
-        return FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), workers,
+        FleetLayout layout = FleetLayout.plan(requests, job.statedChunkSize(), job.fetch(), workers,
                 Duration.ofMillis(job.plan().latencyMillis()), job.plan().pagesPerRequest());
+        if (job.children().isEmpty() || workers <= 0) {
+            return layout;
+        }
+        // Child chunks of every level share the fleet with the parents, up to every worker at once: each chunk
+        // of the run takes 1/lanes of the caps, lanes being as many as the fleet runs, or fewer where a cap of
+        // any level allows fewer (the local fleet then runs only that many at once).
+        int lanes = Math.min(workers, requests.maxLanes());
+        for (ChildSpec child : job.children()) {
+            lanes = Math.min(lanes, child.maxLanes());
+        }
+        return new FleetLayout(layout.chunkSize(), layout.chunks(), Math.max(1, lanes));
+    }
+
+    /** An empty manifest for each level of children, naming its parent and its own children; counts come with its _SUCCESS. */
+    private void writeChildManifests(RunRef run, Instant startedAt, String parent, List<ChildSpec> children, int lanes) {
+        for (ChildSpec child : children) {
+            writeChildManifests(run, startedAt, child.source(), child.children(), lanes);
+            files.writeManifest(new Manifest(run.runId(), child.source(), run.ingestDate(), startedAt, 0, 0, child.chunkSize(), null,
+                    null, null, lanes, RunFiles.jobKey(run), null).withLevels(parent, child.children().stream().map(ChildSpec::source).toList()));
+        }
     }
 
     private byte[] bytes(JsonNode node) {

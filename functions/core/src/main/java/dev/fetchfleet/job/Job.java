@@ -7,7 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code raw} is the document itself, kept for the manifest (with secrets redacted there).
  */
 public record Job(String source, String runId, RequestSource requests, int chunkSize, FetchConfig fetch, JsonNode raw,
-                  PlanHints plan, Paginate paginate, Incremental incremental) {
+                  PlanHints plan, Paginate paginate, Incremental incremental, java.util.List<ChildSpec> children) {
+
+    public Job {
+        children = children == null ? java.util.List.of() : java.util.List.copyOf(children);
+    }
+
+    public Job(String source, String runId, RequestSource requests, int chunkSize, FetchConfig fetch, JsonNode raw,
+               PlanHints plan, Paginate paginate, Incremental incremental) {
+        this(source, runId, requests, chunkSize, fetch, raw, plan, paginate, incremental, java.util.List.of());
+    }
 
     public static final int MAX_CHUNK_SIZE = 1000;
     /** A chunk's size where the job states none and the fleet's size is unknown. */
@@ -24,7 +33,7 @@ public record Job(String source, String runId, RequestSource requests, int chunk
 
     /** This job with {@code header}'s source, run id and incremental settings: how overrides reach a parsed job. */
     public Job with(JobHeader header) {
-        return new Job(header.source(), header.runId(), requests, chunkSize, fetch, raw, plan, paginate, header.incremental());
+        return new Job(header.source(), header.runId(), requests, chunkSize, fetch, raw, plan, paginate, header.incremental(), children);
     }
 
     /**
@@ -36,7 +45,26 @@ public record Job(String source, String runId, RequestSource requests, int chunk
     }
 
     /** What the planner cannot know from the job: the API's latency and the pages a request makes. */
-    public record PlanHints(long latencyMillis, double pagesPerRequest) {
-        public static final PlanHints DEFAULT = new PlanHints(1000, 1);
+    public record PlanHints(long latencyMillis, double pagesPerRequest, double itemsPerPage) {
+        public static final PlanHints DEFAULT = new PlanHints(1000, 1, 0);
+
+        public PlanHints(long latencyMillis, double pagesPerRequest) {
+            this(latencyMillis, pagesPerRequest, DEFAULT.itemsPerPage);
+        }
+    }
+
+    /** Every source this job writes: its own, then each level of children's, depth first. */
+    public java.util.List<String> sources() {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        all.add(source);
+        addSources(children, all);
+        return all;
+    }
+
+    private static void addSources(java.util.List<ChildSpec> children, java.util.List<String> into) {
+        for (ChildSpec child : children) {
+            into.add(child.source());
+            addSources(child.children(), into);
+        }
     }
 }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 public final class JobParser {
 
     private static final Set<String> JOB_FIELDS = Set.of("source", "runId", "requests", "requestsFrom", "template", "chunkSize", "fetch", "plan",
-            "paginate", "incremental", "auth");
-    private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest");
+            "paginate", "incremental", "auth", "children");
+    private static final Set<String> PLAN_FIELDS = Set.of("latencyMillis", "pagesPerRequest", "itemsPerPage");
     /** Fleet-wide caps as large as APIs allow: these are the API's limits, not one worker's. */
     public static final int MAX_FLEET_CONCURRENCY = 100_000;
     public static final double MAX_FLEET_RATE = 100_000;
@@ -79,15 +79,21 @@ public final class JobParser {
         if (planField != null) {
             planField.rejectUnknown(PLAN_FIELDS);
             plan = new Job.PlanHints(planField.integer("latencyMillis", (int) plan.latencyMillis(), 1, 3_600_000),
-                    planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000));
+                    planField.number("pagesPerRequest", plan.pagesPerRequest(), 0, 1_000_000),
+                    planField.has("itemsPerPage") ? planField.number("itemsPerPage", 1, 0, 1_000_000) : plan.itemsPerPage());
         }
 
         Incremental incremental = JobHeaderReader.incremental(job);
+        Set<String> sources = new java.util.HashSet<>();
+        if (source != null) {
+            sources.add(source);
+        }
+        List<ChildSpec> children = ChildReader.read(job, new ChildReader.Parent("$", fetch, paginate, chunkSize, 0), sources);
 
         if (!problems.isEmpty()) {
             throw new JobValidationException(problems);
         }
-        return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate, incremental);
+        return new Job(source, runId, requests, chunkSize, fetch, root, plan, paginate, incremental, children);
     }
 
     /**

@@ -42,7 +42,7 @@ public final class ChunkMessages {
             if (body.length <= maxMessageBytes) {
                 return new String(body, StandardCharsets.UTF_8);
             }
-            String key = chunk.run().claimCheckKey(chunk.index());
+            String key = chunk.run().claimCheckKey(chunk.name());
             store.put(key, body);
             ObjectNode pointer = WireFormat.CHUNK_MESSAGE.stamp(mapper.createObjectNode());
             pointer.set("run", mapper.valueToTree(chunk.run()));

@@ -47,9 +47,14 @@ public record Manifest(
          * The version of the {@code requestsFrom} file the run read ({@code TextFiles.version}: an ETag, a size and
          * time), which a resume must find again; null for other lists and for manifests written before it existed.
          */
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("requests_version") String requestsVersion) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("requests_version") String requestsVersion,
+        /** The sources of the child levels made from this level's parts (absent: none). */
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("children") java.util.List<String> children,
+        /** For a child level: the source of the level its requests are made from (absent for the job's own level). */
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("parent_source") String parentSource) {
 
     public Manifest {
+        children = children == null ? java.util.List.of() : java.util.List.copyOf(children);
         if (incremental == null && job != null) {
             incremental = new JobParser().recordedIncremental(job); // written before the typed field: the parser's reading
         }
@@ -58,35 +63,44 @@ public record Manifest(
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes,
                     String jobKey, String jobSha256) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, jobKey, jobSha256, null,
+                null, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job, RunEstimate estimate, java.util.Map<String, String> state, Integer lanes) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes, null, null, null, null,
+                null, null, null);
     }
 
     public Manifest(String runId, String source, String ingestDate, Instant startedAt, int requests, int chunks,
                     int chunkSize, JsonNode job) {
-        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null, null, null);
+        this(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
     /** This manifest recording {@code incremental} (null: none) as the run's incremental settings. */
     public Manifest withIncremental(Incremental incremental) {
         return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256, s3Requests, requestsVersion);
+                incremental, jobKey, jobSha256, s3Requests, requestsVersion, children, parentSource);
     }
 
     /** This manifest with the dispatcher's S3 requests for the run. */
     public Manifest withS3Requests(dev.fetchfleet.bronze.S3Requests requests) {
         return new Manifest(runId, source, ingestDate, startedAt, this.requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256, requests, requestsVersion);
+                incremental, jobKey, jobSha256, requests, requestsVersion, children, parentSource);
     }
 
     /** This manifest pinning the run to {@code version} of its requestsFrom file (null: not a file). */
     public Manifest withRequestsVersion(String version) {
         return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
-                incremental, jobKey, jobSha256, s3Requests, version);
+                incremental, jobKey, jobSha256, s3Requests, version, children, parentSource);
+    }
+
+    /** This manifest as one level of a job with children: {@code parent} (null for the job's own level) and the levels below. */
+    public Manifest withLevels(String parent, java.util.List<String> childSources) {
+        return new Manifest(runId, source, ingestDate, startedAt, requests, chunks, chunkSize, job, estimate, state, lanes,
+                incremental, jobKey, jobSha256, s3Requests, requestsVersion, childSources, parent);
     }
 
     public RunRef run() {

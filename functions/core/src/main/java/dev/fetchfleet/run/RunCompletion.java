@@ -70,12 +70,24 @@ public final class RunCompletion {
 
     /** Writes a part's summary; the part must be written first, as a summary says its part is there. */
     public void writeSummary(RunRef run, PartSummary summary) {
-        store.put(run.summaryKey(summary.chunk()), toJson(summary));
+        store.put(run.summaryKey(summary.chunkName()), toJson(summary));
     }
 
     /** Whether a part's summary exists (a worker may die between its part and its summary). */
     public boolean hasSummary(RunRef run, int chunk) {
         return store.exists(run.summaryKey(chunk));
+    }
+
+    /** A part's summary, if written (a child chunk's by its name). */
+    public Optional<PartSummary> summary(RunRef run, String chunkName) {
+        return store.get(run.summaryKey(chunkName)).map(bytes -> fromJson(run.summaryKey(chunkName), bytes));
+    }
+
+    /** A child chunk's part summarised from the part, for a part whose worker died before its summary. */
+    public PartSummary summarise(RunRef run, String chunkName, int index, Manifest manifest) {
+        PartTally.Counting counting = counting(manifest);
+        new BronzeWriter(store, mapper).forEachLine(run.partKey(chunkName), BronzeRecord.class, counting::add);
+        return new PartSummary(index, counting.tally(), S3Requests.NONE);
     }
 
     /** A part's summary made from the part itself: for a part whose worker died before writing one. */
@@ -137,7 +149,7 @@ public final class RunCompletion {
      * worker moves the source's state: forward, and only when no more requests failed than the job's
      * {@code incremental.tolerateFailures} allows, so the next run asks again for what this one missed.
      */
-    private Optional<Success> complete(CountingStore counted, RunRef run, Manifest known) {
+    Optional<Success> complete(CountingStore counted, RunRef run, Manifest known) {
         if (!claim(counted, run)) {
             return Optional.empty();
         }
@@ -154,9 +166,13 @@ public final class RunCompletion {
                 tally = tally.plus(summary.tally());
                 requests = requests.plus(summary.s3Requests());
             }
-            Success success = success(run, manifest, tally, requests, counted);
+            Success success = LevelCompletion.withChildren(success(run, manifest, tally, requests, counted), manifest, summaries);
             if (!new RunFiles(counted, mapper).writeSuccessIfAbsent(run, success)) {
                 return Optional.empty();
+            }
+            new LevelCompletion(store, mapper, clock).announce(run, manifest, success);
+            if (manifest.parentSource() != null) {
+                return Optional.of(success); // a child level has no state of its own
             }
             if (success.state().advanced()) {
                 Incremental incremental = manifest.incremental();
@@ -251,17 +267,26 @@ public final class RunCompletion {
     private List<PartSummary> readSummaries(CountingStore counted, RunRef run, Manifest manifest) {
         Semaphore reads = new Semaphore(PARALLEL_READS);
         List<Future<PartSummary>> futures = new ArrayList<>();
+        // A child level's chunks are named by their parent parts: its summaries are listed, and there must be as many as announced.
+        List<String> keys = manifest.parentSource() != null ? LevelCompletion.summaryKeys(counted, run) : null;
+        if (keys != null && keys.size() < LevelCompletion.announced(counted, mapper, run).chunks()) {
+            return null;
+        }
+        boolean sendsChildren = !manifest.children().isEmpty();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int chunk = 0; chunk < manifest.chunks(); chunk++) {
+            for (int chunk = 0; chunk < (keys != null ? keys.size() : manifest.chunks()); chunk++) {
                 int index = chunk;
+                String key = keys != null ? keys.get(chunk) : run.summaryKey(chunk);
                 futures.add(threads.submit(() -> {
                     reads.acquire();
                     try {
-                        Optional<byte[]> bytes = counted.get(run.summaryKey(index));
+                        Optional<byte[]> bytes = counted.get(key);
                         if (bytes.isPresent()) {
-                            return fromJson(run.summaryKey(index), bytes.get());
+                            PartSummary summary = fromJson(key, bytes.get());
+                            // On a level with children, a summary is complete only once it says they were sent.
+                            return sendsChildren && summary.children() == null ? null : summary;
                         }
-                        if (!counted.exists(run.partKey(index))) {
+                        if (keys != null || sendsChildren || !counted.exists(run.partKey(index))) {
                             return null;
                         }
                         PartSummary made = new RunCompletion(counted, mapper, clock).summarise(run, index, manifest);

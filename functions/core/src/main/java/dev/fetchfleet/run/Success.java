@@ -26,7 +26,29 @@ public record Success(
          * The run's requests to the bronze store by kind and purpose: the dispatcher's, each chunk's (in its
          * part's summary), the completion checks' and the completer's own. Null in files written before it existed.
          */
-        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests) {
+        @JsonProperty("s3_requests") dev.fetchfleet.bronze.S3Requests s3Requests,
+        /**
+         * For a level with children: what its parts made of each child level (chunks, requests, items that made
+         * no request and why, children fetched by another parent). Absent for a level without children.
+         */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty("children") Map<String, ChildrenSent> children,
+        /** For a child level: how many of its chunks started before its parent level was complete. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty("chunks_before_parent_level") Long chunksBeforeParentLevel) {
+
+    public Success(String runId, String source, long requests, long records, int chunks, Map<String, Long> statusCounts,
+                   Instant startedAt, Instant finishedAt, long failedRequests, StateMove state,
+                   dev.fetchfleet.bronze.S3Requests s3Requests) {
+        this(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, state, s3Requests,
+                null, null);
+    }
+
+    /** This _SUCCESS with what the level made of its children. */
+    public Success withChildren(Map<String, ChildrenSent> sent, Long beforeParentLevel) {
+        return new Success(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, state,
+                s3Requests, sent, beforeParentLevel);
+    }
 
     public Success(String runId, String source, long requests, long records, int chunks, Map<String, Long> statusCounts,
                    Instant startedAt, Instant finishedAt, long failedRequests, StateMove state) {
@@ -38,6 +60,6 @@ public record Success(
 
     public Success withState(StateMove move) {
         return new Success(runId, source, requests, records, chunks, statusCounts, startedAt, finishedAt, failedRequests, move,
-                s3Requests);
+                s3Requests, children, chunksBeforeParentLevel);
     }
 }

@@ -74,6 +74,10 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
     private boolean closed;
 
     CheckpointLog(BronzeWriter bronze, RunRef run, int chunk, Clock clock, Ticker ticker, Duration interval) {
+        this(bronze, run, RunRef.chunkName(chunk), clock, ticker, interval);
+    }
+
+    CheckpointLog(BronzeWriter bronze, RunRef run, String chunk, Clock clock, Ticker ticker, Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("checkpoint interval must be positive, not " + interval);
         }
@@ -109,6 +113,10 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
      * the progress counts, as a spill keeps the first.
      */
     static ChunkProgress read(BronzeWriter bronze, RunRef run, int chunk, Consumer<BronzeRecord> keep) {
+        return read(bronze, run, RunRef.chunkName(chunk), keep);
+    }
+
+    static ChunkProgress read(BronzeWriter bronze, RunRef run, String chunk, Consumer<BronzeRecord> keep) {
         List<String> keys = segmentKeys(bronze, run, chunk);
         if (keys.isEmpty()) {
             return ChunkProgress.NONE;
@@ -150,13 +158,17 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
 
     /** Removes a chunk's segments, once its part holds everything they did. */
     static void delete(BronzeWriter bronze, RunRef run, int chunk) {
+        delete(bronze, run, RunRef.chunkName(chunk));
+    }
+
+    static void delete(BronzeWriter bronze, RunRef run, String chunk) {
         List<String> keys = segmentKeys(bronze, run, chunk);
         if (!keys.isEmpty()) {
             bronze.store().deleteAll(keys);
         }
     }
 
-    private static List<String> segmentKeys(BronzeWriter bronze, RunRef run, int chunk) {
+    private static List<String> segmentKeys(BronzeWriter bronze, RunRef run, String chunk) {
         return bronze.store().list(run.checkpointPrefix(chunk)).stream()
                 .filter(k -> k.endsWith(".jsonl") || k.endsWith(".jsonl.gz")).toList();
     }

@@ -59,6 +59,15 @@ public final class ChunkWorker {
         this.clock = clock;
     }
 
+    /** Where child chunks go (the chunk queue); null: this worker refuses a chunk with children. */
+    private volatile dev.fetchfleet.dispatch.ChunkQueue childQueue;
+
+    /** Sends the child chunks a written part makes to {@code queue}: the queue this worker's own chunks come from. */
+    public ChunkWorker sendingChildrenTo(dev.fetchfleet.dispatch.ChunkQueue queue) {
+        this.childQueue = queue;
+        return this;
+    }
+
     /** Calls {@code listener} with every record as it ends (from fetching threads; it must be quick and thread-safe). */
     public ChunkWorker onRecord(Consumer<BronzeRecord> listener) {
         this.onRecord = listener;
@@ -104,12 +113,18 @@ public final class ChunkWorker {
         RunCompletion completion = new RunCompletion(counted, mapper, clock);
         Chunk chunk = messages.decode(messageBody);
         RunRef run = chunk.run();
-        if (counted.exists(run.partKey(chunk.index()))) {
+        if (!chunk.children().isEmpty() && childQueue == null) {
+            throw new IllegalStateException("chunk " + chunk.name() + " of run " + run.runId() + " has children, and this worker "
+                    + "was given no queue to send them to");
+        }
+        if (counted.exists(run.partKey(chunk.name()))) {
             Optional<Success> completed = alreadyWritten(bronze, completion, chunk);
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     fetcher.ticker().millisSince(start), completed, 0, 0);
         }
         Manifest manifest = manifest(counted, run);
+        // Counted for the level's _SUCCESS: how far child chunks overlap their parent level.
+        Boolean beforeParentLevel = chunk.origin() == null ? null : !counted.exists(chunk.origin().parentRun().successKey());
         PartTally.Counting counting = RunCompletion.counting(manifest);
         Instant startDeadline = invocationEnd.minusSeconds(chunk.fetch().timeoutSeconds()).minus(WRITE_MARGIN);
         FetchReport report;
@@ -121,18 +136,19 @@ public final class ChunkWorker {
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
         try (PartSpill spill = PartSpill.create(mapper);
-             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.index(), clock, fetcher.ticker(),
+             CheckpointLog checkpoint = new CheckpointLog(bronze, run, chunk.name(), clock, fetcher.ticker(),
                      Duration.ofMillis(chunk.fetch().checkpointIntervalMillis()))) {
             // What the spill keeps is what the part holds: counted for its summary as it comes. The spill
             // takes its own lock for the write; the count is guarded here, briefly, with no I/O under it.
-            java.util.function.Consumer<BronzeRecord> keep = record -> {
+            java.util.function.Consumer<BronzeRecord> keep = fetched -> {
+                BronzeRecord record = withParent(chunk, fetched);
                 if (spill.add(record)) {
                     synchronized (counting) {
                         counting.add(record);
                     }
                 }
             };
-            earlier = CheckpointLog.read(bronze, run, chunk.index(), keep);
+            earlier = CheckpointLog.read(bronze, run, chunk.name(), keep);
             List<RequestSpec> todo = chunk.requests().stream().filter(r -> !earlier.finished().contains(r.id())).toList();
             report = fetcher.fetchAll(run, todo, earlier.resumeAt(), chunk.fetchShare(), startDeadline, new FetchProgress() {
                 @Override
@@ -177,20 +193,23 @@ public final class ChunkWorker {
             }
             segmentsWritten = checkpoint.wroteSegments();
             // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
-            wrote = counted.putIfAbsent(run.partKey(chunk.index()), spill.part(chunk.requests()));
+            wrote = counted.putIfAbsent(run.partKey(chunk.name()), spill.part(chunk.requests()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checkpointing chunk " + chunk.index(), e);
         }
         if (!earlier.isEmpty() || segmentsWritten) {
-            CheckpointLog.delete(bronze, run, chunk.index());
+            CheckpointLog.delete(bronze, run, chunk.name());
         }
         Optional<Success> completed;
         if (wrote) {
+            // Children before the summary: a summary that says they were sent is what a redelivery trusts.
+            Map<String, dev.fetchfleet.run.ChildrenSent> children = chunk.children().isEmpty() ? null : emitter(counted).emit(chunk, false);
             // Its own PUT and the completion check's LIST after it are counted in advance: nothing counts them later.
             completion.writeSummary(run, new PartSummary(chunk.index(), counting.tally(), counted.counted()
-                    .plus(S3Requests.Kind.PUT, "part_summaries", 1).plus(S3Requests.Kind.LIST, "part_summaries", 1)));
-            completed = completion.partDone(run, chunk.index(), chunk.chunkCount());
+                    .plus(S3Requests.Kind.PUT, "part_summaries", 1).plus(S3Requests.Kind.LIST, "part_summaries", 1))
+                    .withChildren(chunk.origin() == null ? null : chunk.name(), children, beforeParentLevel));
+            completed = done(counted, completion, chunk);
         } else {
             completed = alreadyWritten(bronze, completion, chunk); // the other delivery's part stays, and its summary
         }
@@ -220,11 +239,48 @@ public final class ChunkWorker {
      */
     private Optional<Success> alreadyWritten(BronzeWriter bronze, RunCompletion completion, Chunk chunk) {
         RunRef run = chunk.run();
-        CheckpointLog.delete(bronze, run, chunk.index());
-        if (!completion.hasSummary(run, chunk.index())) {
-            completion.writeSummary(run, completion.summarise(run, chunk.index(), manifest(bronze.store(), run)));
+        CheckpointLog.delete(bronze, run, chunk.name());
+        if (chunk.children().isEmpty() && chunk.origin() == null) {
+            // The job's own chunk without children: a HEAD says whether its summary is there, as before children existed.
+            if (!completion.hasSummary(run, chunk.index())) {
+                completion.writeSummary(run, completion.summarise(run, chunk.index(), manifest(bronze.store(), run)));
+            }
+            return done(bronze.store(), completion, chunk);
         }
-        return completion.partDone(run, chunk.index(), chunk.chunkCount());
+        Optional<PartSummary> summary = completion.summary(run, chunk.name());
+        // A parent's children are sent again (the same chunks, by name): the first delivery may have died before
+        // sending them, or a resumed run's queue lost them; a child whose part and summary exist is not sent.
+        Map<String, dev.fetchfleet.run.ChildrenSent> children = chunk.children().isEmpty() ? null
+                : emitter(bronze.store()).emit(chunk, true);
+        if (summary.isEmpty() || (children != null && summary.get().children() == null)) {
+            PartSummary made = summary.orElseGet(() -> chunk.origin() == null
+                    ? completion.summarise(run, chunk.index(), manifest(bronze.store(), run))
+                    : completion.summarise(run, chunk.name(), chunk.index(), manifest(bronze.store(), run)));
+            completion.writeSummary(run, made.withChildren(chunk.origin() == null ? null : chunk.name(), children,
+                    made.beforeParentLevel()));
+        }
+        return done(bronze.store(), completion, chunk);
+    }
+
+    /** After a chunk's summary: completes the job's level when it was the last part, or a child level likewise. */
+    private Optional<Success> done(dev.fetchfleet.bronze.BronzeStore store, RunCompletion completion, Chunk chunk) {
+        if (chunk.origin() == null) {
+            return completion.partDone(chunk.run(), chunk.index(), chunk.chunkCount());
+        }
+        return new dev.fetchfleet.run.LevelCompletion(store, mapper, clock).levelDone(chunk.run());
+    }
+
+    private ChildEmitter emitter(dev.fetchfleet.bronze.BronzeStore store) {
+        return new ChildEmitter(new BronzeWriter(store, mapper), messages, childQueue);
+    }
+
+    /** A child request's record carries its parent (a record read back from a checkpoint may have it already). */
+    private static BronzeRecord withParent(Chunk chunk, BronzeRecord record) {
+        if (chunk.parents().isEmpty() || record.parent() != null) {
+            return record;
+        }
+        dev.fetchfleet.bronze.ParentRef parent = chunk.parents().get(record.requestId());
+        return parent == null ? record : record.withParent(parent);
     }
 
     /** A run's manifest, read once per worker instance: it does not change once written, and every chunk needs it. */

@@ -114,6 +114,65 @@ class LambdaRuntimeTest {
     }
 
     /**
+     * A job with children under the runtime client: the worker jar, given the chunk queue, sends the child chunks
+     * a list's part makes to it, and the same jar fetches them; both levels end with their _SUCCESS, each child
+     * record carrying its parent.
+     */
+    @Test
+    void aJobWithChildrenRunsUnderLambdasRuntimeClientToEveryLevelsSuccess(@TempDir Path dir) throws Exception {
+        SqsClient sqs = LocalServers.sqs().client();
+        String queue = sqs.createQueue(b -> b.queueName("ric-children-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+        Path bronze = dir.resolve("bronze");
+        Map<String, String> env = Map.of("BRONZE_ROOT", bronze.toString(), "CHUNK_QUEUE_URL", queue,
+                "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow");
+
+        try (SlowApi api = new SlowApi(5);
+             Function dispatcher = Function.start(dir, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env);
+             Function worker = Function.start(dir, "worker", "dev.fetchfleet.worker.WorkerHandler::handleRequest", env)) {
+            ObjectNode schedule = (ObjectNode) MAPPER.readTree(Repo.file("events/schedule-event.json").toFile());
+            schedule.set("detail", MAPPER.readTree("""
+                    {"source": "ric_list", "requests": ["%1$s/list?pages=3"],
+                     "paginate": {"type": "cursor", "path": "next", "param": "cursor"},
+                     "children": [{"source": "ric_items", "from": {"itemsPath": "items", "bind": {"id": "id"}},
+                                   "request": {"url": "%1$s/items/{id}"}, "paginate": null, "chunkSize": 4}]}
+                    """.formatted(api.base())));
+
+            LambdaRuntimeApi.Answer dispatched = dispatcher.invoke(MAPPER.writeValueAsString(schedule));
+
+            assertFalse(dispatched.error(), dispatched.body() + "\n" + dispatcher.log());
+            JsonNode answer = MAPPER.readTree(dispatched.body());
+            RunRef list = new RunRef("ric_list", answer.get("ingestDate").asText(), answer.get("runId").asText());
+            RunRef items = new RunRef("ric_items", list.ingestDate(), list.runId());
+            LocalBronzeStore store = new LocalBronzeStore(bronze);
+            int invocations = 0;
+            while (!(store.exists(list.successKey()) && store.exists(items.successKey()))) {
+                assertTrue(invocations < 20, "every level completes within 20 invocations:\n" + worker.logOrEmpty());
+                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(2)).messages();
+                for (Message chunk : messages) {
+                    invocations++;
+                    LambdaRuntimeApi.Answer done = worker.invoke(sqsEvent(List.of(chunk.messageId()), List.of(chunk.body())));
+                    assertEquals(MAPPER.readTree("{\"batchItemFailures\": []}"), MAPPER.readTree(done.body()), worker.logOrEmpty());
+                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(chunk.receiptHandle()));
+                }
+            }
+            BronzeWriter written = new BronzeWriter(store, MAPPER);
+            Map<Integer, Integer> statusById = new HashMap<>();
+            for (String part : written.partKeys(items)) {
+                for (BronzeRecord record : written.readPart(part)) {
+                    assertEquals("ric_list", record.parent().source(), record.toString());
+                    assertEquals(record.url(), api.base() + "/items/" + record.parent().bind().get("id"));
+                    statusById.put(Integer.parseInt(record.parent().bind().get("id")), record.status());
+                }
+            }
+            assertEquals(15, statusById.size(), "3 pages of 5 items, one child request each");
+            for (int n = 1; n <= 15; n++) {
+                assertEquals(SlowApi.expectedStatus(n), statusById.get(n), "item " + n);
+            }
+            assertEquals(4, new RunFiles(store, MAPPER).readSuccess(items).orElseThrow().chunks(), "15 children in chunks of 4");
+        }
+    }
+
+    /**
      * Cold-start figures, not a test of them (the machine is shared and noisy): each handler's init
      * (runtime client JVM start until its first poll for an event) and first and second invocation, with
      * and without the priming SnapStart runs before its snapshot (FETCHFLEET_PRIME_AT_INIT makes init

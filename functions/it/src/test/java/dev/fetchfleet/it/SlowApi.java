@@ -27,6 +27,7 @@ final class SlowApi implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/items/", this::handle);
         server.createContext("/feed/", this::feed);
+        server.createContext("/list", this::list);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
@@ -70,6 +71,21 @@ final class SlowApi implements AutoCloseable {
                     + (cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null") + "}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code GET /list?pages=P&cursor=K}: page K of P, items {@code {"id": 5K+1}} to {@code {"id": 5K+5}}, {@code next} as the feed's. */
+    private void list(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String query = exchange.getRequestURI().getRawQuery();
+            int pages = Integer.parseInt(query.replaceAll(".*pages=(\\d+).*", "$1"));
+            int cursor = query.contains("cursor=") ? Integer.parseInt(query.replaceAll(".*cursor=(\\d+).*", "$1")) : 0;
+            StringBuilder items = new StringBuilder();
+            for (int id = 5 * cursor + 1; id <= 5 * cursor + 5; id++) {
+                items.append(items.isEmpty() ? "" : ",").append("{\"id\":").append(id).append('}');
+            }
+            HttpJson.send(exchange, 200, "{\"items\":[" + items + "],\"next\":"
+                    + (cursor + 1 < pages ? "\"" + (cursor + 1) + "\"" : "null") + "}");
         }
     }
 

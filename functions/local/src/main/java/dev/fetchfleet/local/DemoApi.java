@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A slow, sometimes failing API on loopback, for the demo and for trying jobs offline:
  * {@code GET /items/{id}} answers after {@code latency}; a {@code failureRate} share of ids fails its
  * first attempt (429 with Retry-After: 1, 500 or 503, by id) and succeeds on the next. Guarded endpoints
- * (OAuth2, API key) are {@link DemoAuth}'s; paged lists and date windows {@link DemoLists}'.
+ * (OAuth2, API key) are {@link DemoAuth}'s; paged lists and date windows {@link DemoLists}'; a list of issues
+ * with a detail and a paged sub-list per issue (for jobs with children) {@link DemoIssues}'.
  */
 public final class DemoApi implements AutoCloseable {
 
@@ -47,12 +48,19 @@ public final class DemoApi implements AutoCloseable {
 
     private final DemoAuth auth;
     private final DemoLists lists;
+    private final DemoIssues issues;
 
     private DemoApi(HttpServer server, Options options) {
         this.server = server;
         this.options = options;
         this.auth = new DemoAuth(this, options.tokenLife());
         this.lists = new DemoLists(this);
+        this.issues = new DemoIssues(this);
+    }
+
+    /** The list-then-details endpoints' counts. */
+    DemoIssues issues() {
+        return issues;
     }
 
     /** The OAuth2 and API-key endpoints' counts. */
@@ -83,6 +91,7 @@ public final class DemoApi implements AutoCloseable {
         server.createContext("/_stats", api::stats);
         api.auth.register(server);
         api.lists.register(server);
+        api.issues.register(server);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return api;

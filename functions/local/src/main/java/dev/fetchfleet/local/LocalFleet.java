@@ -168,7 +168,8 @@ public final class LocalFleet {
             ExecutorService pollers = Executors.newFixedThreadPool(options.workers(), Thread.ofPlatform().name("worker-", 1).factory());
             try {
                 for (int i = 0; i < options.workers(); i++) {
-                    WorkerHandler handler = new WorkerHandler(chunkWorkers.get(i), tally, clock,
+                    WorkerHandler handler = new WorkerHandler(
+                            chunkWorkers.get(i).sendingChildrenTo(new SqsBatchSender(sqs.client(), queue)), tally, clock,
                             new DeadLetterQueue(sqs.client(), dlq, options.maxReceiveCount(), clock),
                             new ContinuationQueue(sqs.client(), queue),
                             new RangeExpander(mapper, store, new RequestListExpander(mapper, files),
@@ -339,7 +340,8 @@ public final class LocalFleet {
         long deadline = startNanos + options.runTimeout().toNanos();
         long lastPrint = 0;
         while (true) {
-            boolean done = store.exists(run.successKey());
+            // A job with children is done when every level is (see LevelCompletion).
+            boolean done = store.exists(run.successKey()) && levels(run).stream().allMatch(level -> store.exists(level.successKey()));
             long now = ticker.nanoTime();
             if (terminal != TerminalMode.QUIET && (done || now - lastPrint >= TimeUnit.SECONDS.toNanos(1))) {
                 // Parts in bronze, not this process's tally: a resumed run counts what earlier runs wrote.
@@ -350,10 +352,13 @@ public final class LocalFleet {
                 if (terminal == TerminalMode.JSON) {
                     progress.println(mapper.createObjectNode().put("event", "progress").put("elapsed_seconds", Math.round(elapsed * 10) / 10.0)
                             .put("requests_done", answered).put("requests", requests).put("chunks_written", written).put("chunks", chunks)
-                            .put("chunk_failures", tally.chunkFailures.get()).put("chunks_continued", tally.chunksContinued.get()));
+                            .put("chunk_failures", tally.chunkFailures.get()).put("chunks_continued", tally.chunksContinued.get())
+                            .put("child_requests_done", tally.childRequestsEnded.get()));
                 } else {
-                    progress.printf("[%6.1fs] %d/%d requests done, chunks %d/%d written, %d chunk failures%s%n",
-                            elapsed, answered, requests, written, chunks, tally.chunkFailures.get(),
+                    long children = tally.childRequestsEnded.get();
+                    progress.printf("[%6.1fs] %d/%d requests done%s, chunks %d/%d written, %d chunk failures%s%n",
+                            elapsed, answered, requests, children == 0 ? "" : " (and " + children + " child requests)", written, chunks,
+                            tally.chunkFailures.get(),
                             tally.chunksContinued.get() == 0 ? "" : ", " + tally.chunksContinued.get()
                                     + " continued past a worker's deadline");
                 }
@@ -382,16 +387,44 @@ public final class LocalFleet {
         int requests = new RunFiles(store, mapper).manifest(run).requests();
         PartTally tally = PartTally.of(new BronzeWriter(store, mapper), run, null, null);
         double wall = (ticker.nanoTime() - startNanos) / 1e9;
-        boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0;
+        List<RunSummary.Level> levels = levelSummaries(run);
+        boolean complete = problem == null && tally.requests() == requests && tally.duplicates() == 0
+                && levels.stream().allMatch(l -> l.complete() && l.duplicates() == 0);
         if (problem == null && !complete) {
-            problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)";
+            problem = "bronze holds " + tally.requests() + " of " + requests + " requests (" + tally.duplicates() + " records duplicated)"
+                    + levels.stream().filter(l -> !l.complete() || l.duplicates() > 0).map(l -> "; level " + l.source() + ": "
+                    + (l.complete() ? "" : "not complete, ") + l.duplicates() + " records duplicated").collect(Collectors.joining());
         }
         double sequentialSeconds = tally.sequentialMillis() / 1000.0;
         return new RunSummary(complete, run.runId(), run.source(), store.locate(run.prefix()), requests, tally.records(),
                 tally.succeeded(), tally.records() - tally.succeeded(), tally.duplicates(), tally.statusCounts(), round(wall),
                 round(runSeconds), round(sequentialSeconds), wall > 0 ? round(sequentialSeconds / wall) : 0, deadLetters, problem,
                 store.failure().map(BronzeWriteException::getMessage).orElse(null),
-                new RunFiles(store, mapper).readSuccess(run).map(dev.fetchfleet.run.Success::s3Requests).orElse(null));
+                new RunFiles(store, mapper).readSuccess(run).map(dev.fetchfleet.run.Success::s3Requests).orElse(null), levels);
+    }
+
+    private List<RunRef> levels(RunRef run) {
+        return new dev.fetchfleet.run.LevelCompletion(store, mapper, clock).levels(run);
+    }
+
+    /** Each level of a job with children, counted from its parts; none for a job without children. */
+    private List<RunSummary.Level> levelSummaries(RunRef run) {
+        List<RunRef> all = levels(run);
+        if (all.size() == 1) {
+            return List.of();
+        }
+        RunFiles files = new RunFiles(store, mapper);
+        List<RunSummary.Level> out = new java.util.ArrayList<>();
+        for (RunRef level : all) {
+            PartTally tally = PartTally.of(new BronzeWriter(store, mapper), level, null, null);
+            java.util.Optional<dev.fetchfleet.run.Success> success = files.readSuccess(level);
+            out.add(new RunSummary.Level(level.source(), success.isPresent(), tally.requests(), tally.records(),
+                    tally.records() - tally.succeeded(), tally.duplicates(), tally.parts(),
+                    success.map(dev.fetchfleet.run.Success::chunksBeforeParentLevel).orElse(null),
+                    success.map(dev.fetchfleet.run.Success::children).map(c -> c.values().stream()
+                            .mapToLong(dev.fetchfleet.run.ChildrenSent::errors).sum()).orElse(0L)));
+        }
+        return out;
     }
 
     private static double round(double value) {
@@ -404,11 +437,12 @@ public final class LocalFleet {
         final AtomicLong chunkFailures = new AtomicLong();
         final AtomicLong chunksContinued = new AtomicLong();
         final AtomicLong requestsEnded = new AtomicLong();
+        final AtomicLong childRequestsEnded = new AtomicLong();
 
         /** A request's first record (its only one, or its first page) ends the request for the progress line. */
         void recordEnded(BronzeRecord record) {
             if (record.page() == 0) {
-                requestsEnded.incrementAndGet();
+                (record.parent() == null ? requestsEnded : childRequestsEnded).incrementAndGet();
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.fetchfleet.local;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.aws.S3TextFiles;
@@ -35,6 +37,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--pages-per-request", description = "Calls per request of a paginated API, your guess (default: the job's plan.pagesPerRequest, else 1).")
     Double pagesPerRequest;
 
+    @Option(names = "--items-per-page", description = "For a job with children: items on each parent page, your guess "
+            + "(default: the job's plan.itemsPerPage, else 1).")
+    Double itemsPerPage;
+
     @CommandLine.Mixin
     FleetOptions options = new FleetOptions();
 
@@ -46,6 +52,8 @@ final class PlanCommand implements Callable<Integer> {
         ObjectMapper mapper = Json.newMapper();
         PrintWriter err = spec.commandLine().getErr();
         dev.fetchfleet.plan.RunEstimate estimate;
+        List<dev.fetchfleet.plan.ChildPlan.Level> levels = List.of();
+        double bound = 0;
         try {
             dev.fetchfleet.job.Job parsed = new dev.fetchfleet.job.JobParser(mapper).parse(JobDocuments.readFile(job));
             var requests = new dev.fetchfleet.job.RequestListExpander(mapper, S3TextFiles.s3OrLocalFile(options.aws.s3())).scan(parsed);
@@ -56,6 +64,16 @@ final class PlanCommand implements Callable<Integer> {
             estimate = new dev.fetchfleet.plan.RunPlanner(dev.fetchfleet.plan.Prices.load(mapper)).estimate(requests,
                     layout, parsed.fetch(), assumed, memoryMb, pages);
             dev.fetchfleet.dispatch.FleetCaps.notes(parsed, requests, layout, workers).forEach(note -> err.println("note: " + note));
+            if (!parsed.children().isEmpty()) {
+                double items = itemsPerPage != null ? itemsPerPage : parsed.plan().itemsPerPage() > 0 ? parsed.plan().itemsPerPage() : 1;
+                levels = dev.fetchfleet.plan.ChildPlan.levels(parsed, requests.count(), pages, items);
+                bound = dev.fetchfleet.plan.ChildPlan.boundSeconds(levels, parsed.fetch(), assumed);
+                err.printf("children, at %s items a parent page:%n", items);
+                levels.forEach(level -> err.printf("  level %s%s: %,d requests, %,d records, %,d chunks%n", level.source(),
+                        level.parentSource() == null ? "" : " (from " + level.parentSource() + ")", level.requests(), level.records(),
+                        level.chunks()));
+                err.printf("every level's calls under the API's caps: at least %s (the figures below are the job's own level)%n", human(bound));
+            }
         } catch (JobValidationException e) {
             return CommandOutput.invalidJob(err, e);
         }
@@ -73,7 +91,14 @@ final class PlanCommand implements Callable<Integer> {
         estimate.alternatives().forEach((name, alt) -> err.printf("%-31s about %s, $%.4f (%s)%n", name.replace('_', ' ') + ":",
                 human(alt.wallSeconds()), alt.costUsd(), alt.assumes()));
         err.println("prices: AWS list prices of " + estimate.pricesAsOf());
-        CommandOutput.printJson(spec, mapper, estimate);
+        if (levels.isEmpty()) {
+            CommandOutput.printJson(spec, mapper, estimate);
+        } else {
+            var out = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.valueToTree(estimate);
+            out.set("levels", mapper.valueToTree(levels));
+            out.put("levels_bound_seconds", Math.round(bound * 10) / 10.0);
+            CommandOutput.printJson(spec, mapper, out);
+        }
         return 0;
     }
 

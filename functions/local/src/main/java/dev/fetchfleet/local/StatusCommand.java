@@ -58,6 +58,12 @@ final class StatusCommand implements Callable<Integer> {
                 s.runId(), s.source(), s.ingestDate(), s.complete() ? "complete" : "NOT complete", s.partsWritten(),
                 s.partsExpected(), s.records(), s.requestsExpected(), s.statusCounts(), s.checkpointsPending(),
                 s.deadLetters() == null ? "" : ", " + s.deadLetters() + " chunks in the DLQ");
+        for (RunStatus.Level level : s.levels()) {
+            err.printf("  level %s%s: %s; parts %d/%s, %d records %s%n", level.source(),
+                    level.parentSource() == null ? "" : " (from " + level.parentSource() + ")", level.complete() ? "complete" : "NOT complete",
+                    level.partsWritten(), level.partsExpected() == null ? "? (its parent level is not complete)" : level.partsExpected(),
+                    level.records(), level.statusCounts());
+        }
         if (s.dispatch() != null) {
             var d = s.dispatch();
             err.printf("dispatch %s: %,d of %,d chunks sent%s%n", d.finished() ? "finished" : "in progress (or stopped; dispatch the same run id again)",

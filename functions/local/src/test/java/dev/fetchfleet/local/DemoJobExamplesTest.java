@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class DemoJobExamplesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"demo-oauth2-job.json, 200", "demo-refresh-token-job.json, 50", "demo-api-key-job.json, 50",
             "demo-stripe-list-job.json, 10", "demo-offset-total-job.json, 10", "demo-search-body-cursor-job.json, 10",
-            "demo-daily-windows-job.json, 365"})
+            "demo-daily-windows-job.json, 365", "demo-children-job.json, 10"})
     void runsAgainstTheDemoApiAsWritten(String file, int records) throws Exception {
         try (DemoApi api = DemoApi.start(0, new DemoApi.Options(Duration.ofMillis(1), 0, 1))) {
             String written = Files.readString(Path.of("../../events", file));
@@ -36,6 +37,10 @@ class DemoJobExamplesTest {
             JsonNode summary = result.summary();
             assertTrue(summary.get("complete").asBoolean(), summary.toString());
             assertEquals(records, summary.get("records").asInt(), summary.toString());
+            if (file.equals("demo-children-job.json")) {
+                // 10 pages of 20 issues: a detail each, and two pages of comments each.
+                assertEquals(List.of(10, 200, 400), summary.get("levels").findValues("records").stream().map(JsonNode::asInt).toList());
+            }
             assertEquals(0, api.auth().unauthorized(), "no call went without its credential");
             assertEquals(0, api.lists().pastTheEnd(), "no list was asked past its end");
         }
