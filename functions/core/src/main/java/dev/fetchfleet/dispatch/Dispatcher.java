@@ -71,6 +71,11 @@ public final class Dispatcher {
     private final ChunkStream chunkStream;
     /** Above this many chunks, the dispatcher sends range messages of this many chunks each, and workers cut them. */
     private final int chunksPerRange;
+    /**
+     * Whether the fleet runs no more chunks at once than a run's lanes (the local runner holds its surplus workers
+     * back); SQS and Lambda run as many as the event source's maximum concurrency, whatever the run's lanes.
+     */
+    private final boolean fleetHoldsLanes;
 
     /** Chunks a range message stands for (see {@link ChunkMessages#CHUNKS_PER_RANGE}). */
     public static final int CHUNKS_PER_RANGE = ChunkMessages.CHUNKS_PER_RANGE;
@@ -87,12 +92,14 @@ public final class Dispatcher {
     /** {@code chunksPerRange}: above this many chunks, ranges of this many are sent for workers to expand. */
     public Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
                       ChunkQueue sender, Clock clock, int workers, int chunksPerRange) {
-        this(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, JobOverrides.NONE);
+        this(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, JobOverrides.NONE, false);
     }
 
     private Dispatcher(JobParser parser, RequestListExpander expander, BronzeWriter bronze, ChunkMessages messages,
-                       ChunkQueue sender, Clock clock, int workers, int chunksPerRange, JobOverrides overrides) {
+                       ChunkQueue sender, Clock clock, int workers, int chunksPerRange, JobOverrides overrides,
+                       boolean fleetHoldsLanes) {
         this.overrides = overrides;
+        this.fleetHoldsLanes = fleetHoldsLanes;
         this.chunkStream = new ChunkStream(expander, messages, sender);
         this.chunksPerRange = Math.max(1, chunksPerRange);
         this.parser = parser;
@@ -137,7 +144,12 @@ public final class Dispatcher {
 
     /** This dispatcher, changing every job it dispatches by {@code overrides} (a local run's --run-id, --full-refresh). */
     public Dispatcher overriding(JobOverrides overrides) {
-        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides);
+        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides, fleetHoldsLanes);
+    }
+
+    /** This dispatcher, for a fleet that runs no more chunks at once than a run's lanes (the local runner). */
+    public Dispatcher forAFleetThatHoldsLanes() {
+        return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides, true);
     }
 
     /** When the run {@code header} names started, if it is one seen before. */
@@ -338,6 +350,14 @@ public final class Dispatcher {
         int lanes = Math.min(workers, requests.maxLanes());
         for (ChildSpec child : job.children()) {
             lanes = Math.min(lanes, child.maxLanes());
+        }
+        if (lanes < workers && !fleetHoldsLanes) {
+            // Child chunks cannot be counted ahead, so the layout cannot give them fewer, larger chunks; on SQS and
+            // Lambda up to `workers` chunks run at once, each with 1/lanes of the caps: more than the API allows.
+            throw JobValidationException.of("$.children", null, "the caps of this job's levels allow " + Math.max(1, lanes)
+                    + " chunks to fetch at once, but this fleet runs " + workers + " (its worker concurrency): a job with children "
+                    + "needs caps of at least " + workers + " in flight and " + workers + " a second for every host of every level, "
+                    + "or a fleet of at most " + Math.max(1, lanes) + " workers (the stack's WorkerMaxConcurrency, the local runner's --workers)");
         }
         return new FleetLayout(layout.chunkSize(), layout.chunks(), Math.max(1, lanes));
     }

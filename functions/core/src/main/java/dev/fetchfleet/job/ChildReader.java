@@ -117,7 +117,11 @@ final class ChildReader {
             url = request.string("url", null, true);
             headers = RequestReader.headers(request);
             body = request.get("body");
-            if (url != null) {
+            if (url != null && placeholderInSchemeOrHost(url)) {
+                // The values come from an API's answer: one that names the host could send the job's credentials anywhere.
+                problems.add(new Problem(request.path("url"), '"' + url + '"', "takes its scheme and host from the job, not from an "
+                        + "API's answer: put {placeholders} in the path, the query or the headers"));
+            } else if (url != null) {
                 checkPlaceholders(request, url, headers, body, bind.keySet(), from == null ? null : from.path("bind"));
                 // The URL's shape checked with every placeholder filled in; each bound URL is checked again.
                 RequestReader.url(JobParser.PLACEHOLDER.matcher(url).replaceAll("x"), request.path("url"), problems, allowLinkLocal);
@@ -133,6 +137,22 @@ final class ChildReader {
             return null;
         }
         return new ChildSpec(source, itemsPath, bind, method, url, headers, body, paginate, fetch, chunkSize, grandchildren);
+    }
+
+    /** Whether a {@code {placeholder}} comes before the path: in the scheme, user info, host or port. */
+    static boolean placeholderInSchemeOrHost(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url.indexOf('{') >= 0; // no fixed scheme and host at all; the URL check names the rest
+        }
+        int authorityEnd = url.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int at = url.indexOf(c, scheme + 3);
+            if (at >= 0) {
+                authorityEnd = Math.min(authorityEnd, at);
+            }
+        }
+        return url.substring(0, authorityEnd).indexOf('{') >= 0;
     }
 
     /** Every {@code {placeholder}} of the URL, headers and body must be one that {@code bind} defines. */

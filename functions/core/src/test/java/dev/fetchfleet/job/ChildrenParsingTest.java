@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Tag("unit")
 class ChildrenParsingTest {
@@ -69,6 +71,24 @@ class ChildrenParsingTest {
         assertMentions(e, "$.children[0].request.url", "{repo}", "$.children[0].from.bind does not define",
                 "$.children[0].request.headers.X-Org", "{org}");
         assertEquals(2, e.problems().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://{host}/items/{id}", "https://api.example.com:{port}/items", "{scheme}://api.example.com/items",
+            "https://{user}@api.example.com/items", "https://api.{tenant}.example.com/items"})
+    void refusesABoundValueInTheSchemeOrHostSinceAnAnswerWouldChooseWhereCredentialsGo(String url) {
+        JobValidationException e = rejected("{" + LIST + ", 'children': [{'source': 'c', 'from': {'itemsPath': 'items', "
+                + "'bind': {'host': 'h', 'id': 'id', 'port': 'p', 'scheme': 's', 'user': 'u', 'tenant': 't'}}, 'request': {'url': '" + url + "'}}]}");
+        // (user info is shown masked, as every URL holding some is)
+        assertMentions(e, "$.children[0].request.url = \"" + (url.contains("@") ? "https://***@api.example.com/items" : url) + "\"",
+                "takes its scheme and host from the job");
+    }
+
+    @Test
+    void acceptsBoundValuesInThePathAndQuery() {
+        Job parsed = parser.parse(job("{" + LIST + ", 'children': [{'source': 'c', 'from': {'itemsPath': 'items', "
+                + "'bind': {'id': 'id', 'q': 'q'}}, 'request': {'url': 'https://api.example.com/items/{id}?q={q}#{q}'}}]}"));
+        assertEquals("https://api.example.com/items/{id}?q={q}#{q}", parsed.children().getFirst().url());
     }
 
     @Test

@@ -27,6 +27,32 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 class DispatcherHandlerTest {
 
+    /**
+     * On SQS and Lambda as many chunks fetch at once as the event source allows, whatever a run's lanes; child
+     * chunks cannot be counted ahead to fit a smaller cap, so such a job would put more on the API than it allows.
+     */
+    @Test
+    void aJobWithChildrenWhoseCapsAllowFewerLanesThanTheWorkersIsRefusedBeforeAnythingIsSent() throws Exception {
+        Fleet fleet = Fleet.onLocalServers();
+        String job = """
+                {"source": "lists", "requests": ["https://api.example.com/list"],
+                 "fetch": {"perHost": {"maxConcurrency": 3, "requestsPerSecond": 100}},
+                 "children": [{"source": "details", "from": {"itemsPath": "items", "bind": {"id": "id"}},
+                               "request": {"url": "https://api.example.com/items/{id}"}}]}""";
+        var lambda = dev.fetchfleet.dispatch.Dispatcher.create(fleet.mapper, fleet.store, fleet.queue(),
+                dev.fetchfleet.dispatcher.DispatcherHandler.requestsFromFiles(fleet.s3), java.time.Clock.systemUTC(), 10);
+
+        JobValidationException e = assertThrows(JobValidationException.class, () -> lambda.dispatch(job));
+
+        assertTrue(e.getMessage().contains("$.children") && e.getMessage().contains("allow 3")
+                && e.getMessage().contains("runs 10"), e.getMessage());
+        assertEquals(List.of(), fleet.receiveAll(), "nothing sent");
+        assertEquals(List.of(), fleet.store.list("lists"), "nothing written");
+        // The local runner holds its surplus workers back: there the same job fetches in 3 lanes.
+        assertEquals(3, lambda.forAFleetThatHoldsLanes().dispatch(job).lanes());
+    }
+
+
     @Test
     void dispatchesTheScheduledEventsJobAsChunksAndWritesTheManifestFirst() throws Exception {
         Fleet fleet = Fleet.onLocalServers();

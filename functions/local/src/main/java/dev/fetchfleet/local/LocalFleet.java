@@ -243,7 +243,7 @@ public final class LocalFleet {
     /** Through the dispatcher's handler, the document as its event, as the deployed fleet does. */
     private RunRef dispatch(SqsClient sqs, String queue, String jobDocument, JobOverrides overrides) {
         DispatcherHandler dispatcher = new DispatcherHandler(Dispatcher.create(mapper, store, new SqsBatchSender(sqs, queue), files,
-                clock, options.workers(), chunksPerRange).overriding(overrides));
+                clock, options.workers(), chunksPerRange).forAFleetThatHoldsLanes().overriding(overrides));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             dispatcher.handleRequest(new ByteArrayInputStream(jobDocument.getBytes(StandardCharsets.UTF_8)), out,
