@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -118,13 +120,30 @@ class LambdaRuntimeTest {
      * a list's part makes to it, and the same jar fetches them; both levels end with their _SUCCESS, each child
      * record carrying its parent.
      */
-    @Test
-    void aJobWithChildrenRunsUnderLambdasRuntimeClientToEveryLevelsSuccess(@TempDir Path dir) throws Exception {
-        SqsClient sqs = LocalServers.sqs().client();
-        String queue = sqs.createQueue(b -> b.queueName("ric-children-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
-        Path bronze = dir.resolve("bronze");
-        Map<String, String> env = Map.of("BRONZE_ROOT", bronze.toString(), "CHUNK_QUEUE_URL", queue,
-                "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"elasticmq and a bronze directory", "moto's SQS and S3"})
+    void aJobWithChildrenRunsUnderLambdasRuntimeClientToEveryLevelsSuccess(String stores, @TempDir Path dir) throws Exception {
+        SqsClient sqs;
+        String queue;
+        dev.fetchfleet.bronze.BronzeStore store;
+        Map<String, String> env;
+        if (stores.startsWith("moto")) {
+            // The services a deployed stack gives the handlers: a queue and a bucket on moto's server, where the
+            // children's claims meet an S3 whose conditional PUT is atomic, as AWS's is.
+            Fleet moto = Fleet.on(Fleet.MOTO);
+            sqs = moto.sqs;
+            queue = moto.queueUrl;
+            store = moto.store;
+            env = Map.of("BRONZE_ROOT", "s3://" + moto.bucket + "/bronze", "CHUNK_QUEUE_URL", queue,
+                    "FETCHFLEET_ENDPOINT_URL", LocalServers.moto().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow");
+        } else {
+            sqs = LocalServers.sqs().client();
+            queue = sqs.createQueue(b -> b.queueName("ric-children-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+            Path bronze = dir.resolve("bronze");
+            store = new LocalBronzeStore(bronze);
+            env = Map.of("BRONZE_ROOT", bronze.toString(), "CHUNK_QUEUE_URL", queue,
+                    "FETCHFLEET_ENDPOINT_URL", LocalServers.sqs().endpoint().toString(), "FETCHFLEET_PRIVATE_NETWORKS", "allow");
+        }
 
         try (SlowApi api = new SlowApi(5);
              Function dispatcher = Function.start(dir, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env);
@@ -143,7 +162,6 @@ class LambdaRuntimeTest {
             JsonNode answer = MAPPER.readTree(dispatched.body());
             RunRef list = new RunRef("ric_list", answer.get("ingestDate").asText(), answer.get("runId").asText());
             RunRef items = new RunRef("ric_items", list.ingestDate(), list.runId());
-            LocalBronzeStore store = new LocalBronzeStore(bronze);
             int invocations = 0;
             while (!(store.exists(list.successKey()) && store.exists(items.successKey()))) {
                 assertTrue(invocations < 20, "every level completes within 20 invocations:\n" + worker.logOrEmpty());
