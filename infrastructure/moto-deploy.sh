@@ -7,6 +7,8 @@
 #   MOTO_PORT=5000 infrastructure/moto-deploy.sh   use a moto_server already listening there
 #   KEEP_WORK=1 ...                          keep the work directory (templates, artifacts, logs)
 #   STACK_NAME=name ...                      stack name (default fetchfleet-moto-<random>)
+#   ENV_OUT=dir ...                          write each function's environment as deployed (dispatcher.env.json,
+#                                            worker.env.json) there, to run the handlers against the stack
 #   SCHEDULES_DIR=dir ...                    deploy the schedule files of dir instead of infrastructure/schedules/
 #                                            (rendered into the copy's template.yaml; the repository is untouched)
 #
@@ -268,6 +270,10 @@ check_function() {  # check_function CONFIG HANDLER MEMORY TIMEOUT SERVICE
 }
 DISPATCHER_CONFIG=$(json lambda get-function-configuration --function-name "$DISPATCHER")
 WORKER_CONFIG=$(json lambda get-function-configuration --function-name "$WORKER")
+if [[ -n "${ENV_OUT:-}" ]]; then
+  get "$DISPATCHER_CONFIG" 'd["Environment"]["Variables"]' > "$ENV_OUT/dispatcher.env.json"
+  get "$WORKER_CONFIG" 'd["Environment"]["Variables"]' > "$ENV_OUT/worker.env.json"
+fi
 check_function "$DISPATCHER_CONFIG" "$DISPATCHER_HANDLER" 1024 900 fetchfleet-dispatcher
 check_function "$WORKER_CONFIG" "$WORKER_HANDLER" 1769 300 fetchfleet-worker
 expect "dispatcher CHUNK_QUEUE_URL" "$(get "$DISPATCHER_CONFIG" 'd["Environment"]["Variables"]["CHUNK_QUEUE_URL"]')" "$QUEUE_URL"

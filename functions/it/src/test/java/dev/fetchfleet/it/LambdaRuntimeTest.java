@@ -121,13 +121,37 @@ class LambdaRuntimeTest {
      * record carrying its parent.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"elasticmq and a bronze directory", "moto's SQS and S3"})
+    @ValueSource(strings = {"elasticmq and a bronze directory", "moto's SQS and S3", "the stack deployed on moto"})
     void aJobWithChildrenRunsUnderLambdasRuntimeClientToEveryLevelsSuccess(String stores, @TempDir Path dir) throws Exception {
         SqsClient sqs;
         String queue;
         dev.fetchfleet.bronze.BronzeStore store;
         Map<String, String> env;
-        if (stores.startsWith("moto")) {
+        Map<String, String> workerEnv = null;
+        if (stores.startsWith("the stack")) {
+            // infrastructure/moto-deploy.sh builds and deploys template.yaml on moto; the handlers then run with
+            // each function's environment as the stack gave it, against the stack's queue and bucket.
+            Fleet moto = Fleet.on(Fleet.MOTO);
+            org.junit.jupiter.api.Assumptions.assumeTrue(onPath("aws"), "the aws CLI is not on PATH; the stack is not deployed");
+            Map<String, String> deployEnv = Map.of("MOTO_PORT", Integer.toString(LocalServers.moto().endpoint().getPort()),
+                    "ENV_OUT", dir.toString(), "STACK_NAME", "fetchfleet-ric-" + UUID.randomUUID().toString().substring(0, 6));
+            ProcessBuilder builder = new ProcessBuilder("bash", "infrastructure/moto-deploy.sh").directory(Repo.file(".").toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("moto-deploy.log").toFile());
+            builder.environment().putAll(deployEnv);
+            Process deploy = builder.start();
+            assertTrue(deploy.waitFor(25, java.util.concurrent.TimeUnit.MINUTES), "moto-deploy.sh within 25 minutes");
+            assertEquals(0, deploy.exitValue(), () -> readQuietly(dir.resolve("moto-deploy.log")));
+            Map<String, String> local = Map.of("FETCHFLEET_ENDPOINT_URL", LocalServers.moto().endpoint().toString(),
+                    "FETCHFLEET_PRIVATE_NETWORKS", "allow"); // moto on loopback, and the test's API on loopback
+            env = new HashMap<>(deployedEnvironment(dir.resolve("dispatcher.env.json")));
+            env.putAll(local);
+            workerEnv = new HashMap<>(deployedEnvironment(dir.resolve("worker.env.json")));
+            workerEnv.putAll(local);
+            sqs = moto.sqs;
+            queue = env.get("CHUNK_QUEUE_URL");
+            String bucket = java.net.URI.create(env.get("BRONZE_ROOT")).getHost();
+            store = new dev.fetchfleet.aws.S3BronzeStore(moto.s3, bucket, "bronze");
+        } else if (stores.startsWith("moto")) {
             // The services a deployed stack gives the handlers: a queue and a bucket on moto's server, where the
             // children's claims meet an S3 whose conditional PUT is atomic, as AWS's is.
             Fleet moto = Fleet.on(Fleet.MOTO);
@@ -147,7 +171,8 @@ class LambdaRuntimeTest {
 
         try (SlowApi api = new SlowApi(5);
              Function dispatcher = Function.start(dir, "dispatcher", "dev.fetchfleet.dispatcher.DispatcherHandler::handleRequest", env);
-             Function worker = Function.start(dir, "worker", "dev.fetchfleet.worker.WorkerHandler::handleRequest", env)) {
+             Function worker = Function.start(dir, "worker", "dev.fetchfleet.worker.WorkerHandler::handleRequest",
+                     workerEnv != null ? workerEnv : env)) {
             ObjectNode schedule = (ObjectNode) MAPPER.readTree(Repo.file("events/schedule-event.json").toFile());
             schedule.set("detail", MAPPER.readTree("""
                     {"source": "ric_list", "requests": ["%1$s/list?pages=3"],
@@ -187,6 +212,26 @@ class LambdaRuntimeTest {
                 assertEquals(SlowApi.expectedStatus(n), statusById.get(n), "item " + n);
             }
             assertEquals(4, new RunFiles(store, MAPPER).readSuccess(items).orElseThrow().chunks(), "15 children in chunks of 4");
+        }
+    }
+
+    /** A function's environment variables as moto-deploy.sh wrote them (ENV_OUT). */
+    private static Map<String, String> deployedEnvironment(Path json) throws IOException {
+        Map<String, String> variables = new HashMap<>();
+        MAPPER.readTree(json.toFile()).properties().forEach(e -> variables.put(e.getKey(), e.getValue().asText()));
+        return variables;
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(folder -> Files.isExecutable(Path.of(folder, tool)));
+    }
+
+    private static String readQuietly(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 
