@@ -14,6 +14,7 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.it.infra.InfraCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,15 +133,11 @@ class LambdaRuntimeTest {
             // infrastructure/moto-deploy.sh builds and deploys template.yaml on moto; the handlers then run with
             // each function's environment as the stack gave it, against the stack's queue and bucket.
             Fleet moto = Fleet.on(Fleet.MOTO);
-            org.junit.jupiter.api.Assumptions.assumeTrue(onPath("aws"), "the aws CLI is not on PATH; the stack is not deployed");
-            Map<String, String> deployEnv = Map.of("MOTO_PORT", Integer.toString(LocalServers.moto().endpoint().getPort()),
-                    "ENV_OUT", dir.toString(), "STACK_NAME", "fetchfleet-ric-" + UUID.randomUUID().toString().substring(0, 6));
-            ProcessBuilder builder = new ProcessBuilder("bash", "infrastructure/moto-deploy.sh").directory(Repo.file(".").toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("moto-deploy.log").toFile());
-            builder.environment().putAll(deployEnv);
-            Process deploy = builder.start();
-            assertTrue(deploy.waitFor(25, java.util.concurrent.TimeUnit.MINUTES), "moto-deploy.sh within 25 minutes");
-            assertEquals(0, deploy.exitValue(), () -> readQuietly(dir.resolve("moto-deploy.log")));
+            org.junit.jupiter.api.Assumptions.assumeTrue(InfraCommand.onPath("aws"), "the aws CLI is not on PATH; the stack is not deployed");
+            InfraCommand.Result deploy = InfraCommand.run("moto-deploy-children", Duration.ofMinutes(25), Map.of(
+                    "MOTO_PORT", Integer.toString(LocalServers.moto().endpoint().getPort()), "ENV_OUT", dir.toString(),
+                    "STACK_NAME", "fetchfleet-ric-" + UUID.randomUUID().toString().substring(0, 6)), "bash", "infrastructure/moto-deploy.sh");
+            assertEquals(0, deploy.exitCode(), () -> deploy.describe(60));
             Map<String, String> local = Map.of("FETCHFLEET_ENDPOINT_URL", LocalServers.moto().endpoint().toString(),
                     "FETCHFLEET_PRIVATE_NETWORKS", "allow"); // moto on loopback, and the test's API on loopback
             env = new HashMap<>(deployedEnvironment(dir.resolve("dispatcher.env.json")));
@@ -220,19 +217,6 @@ class LambdaRuntimeTest {
         Map<String, String> variables = new HashMap<>();
         MAPPER.readTree(json.toFile()).properties().forEach(e -> variables.put(e.getKey(), e.getValue().asText()));
         return variables;
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(folder -> Files.isExecutable(Path.of(folder, tool)));
-    }
-
-    private static String readQuietly(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
     }
 
     /**

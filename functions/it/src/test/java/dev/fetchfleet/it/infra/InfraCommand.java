@@ -10,16 +10,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a repository tool (cfn-lint, an infrastructure/ script) as a developer would, output to a log file. */
-final class InfraCommand {
+public final class InfraCommand {
 
     /** Time a script gets to run its own cleanup (stop moto, remove temp files) after a TERM. */
     private static final Duration GRACE = Duration.ofSeconds(30);
 
     /** How a command ended; {@code exitCode} is -1 when it was stopped for running out of time. */
-    record Result(List<String> command, int exitCode, boolean timedOut, Duration took, Path log) {
+    public record Result(List<String> command, int exitCode, boolean timedOut, Duration took, Path log) {
 
         /** The command, its exit and the last lines of its output: enough to act on from a test report. */
-        String describe(int lines) {
+        public String describe(int lines) {
             List<String> output;
             try {
                 output = Files.readAllLines(log);
@@ -46,7 +46,7 @@ final class InfraCommand {
         throw new IllegalStateException("no directory with pom.xml and template.yaml above " + start);
     }
 
-    static boolean onPath(String tool) {
+    public static boolean onPath(String tool) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
@@ -66,7 +66,7 @@ final class InfraCommand {
     }
 
     /** As {@link #run(String, Duration, String...)}, with {@code extraEnv} added to the environment. */
-    static Result run(String logName, Duration timeout, Map<String, String> extraEnv, String... command)
+    public static Result run(String logName, Duration timeout, Map<String, String> extraEnv, String... command)
             throws IOException, InterruptedException {
         Path log = Path.of("target", "infra", logName + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
