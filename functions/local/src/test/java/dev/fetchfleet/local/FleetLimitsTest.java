@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class FleetLimitsTest {
 
-    @ParameterizedTest(name = "{0} workers, chunks of {1}, {2} in flight, {3}/s, {4} requests")
+    @ParameterizedTest(name = "{0} workers, chunks of {1} (0: chosen), {2} in flight, {3}/s, {4} requests")
     @CsvSource({
             // workers, chunkSize, maxConcurrency, requestsPerSecond, requests
             "1,  20, 12, 100, 60",    // more chunks than workers
@@ -29,19 +29,20 @@ class FleetLimitsTest {
             "10, 100, 12, 100, 200",  // fewer chunks than workers
             "50, 10, 12, 100, 200",   // more workers than the cap allows fetchers
             "10, 20,  3, 100, 60",    // a cap below the worker count
-            "10, 25, 40, 30,  150"})  // a rate cap, shared ten ways
+            "10, 25, 40, 30,  150",   // a rate cap, shared ten ways
+            "4,  0, 40, 100, 1200"})  // chunkSize left out: the dispatcher's chosen layout (4 chunks of 300)
     void theApiNeverSeesMoreThanTheCapsWhateverTheWorkerCount(int workers, int chunkSize, int maxConcurrency, int rate,
                                                               int requests, @TempDir Path dir) throws Exception {
         // 429 with Retry-After: 1 s, 500s and 2 s stalls on some first calls; 404s and 503s for good.
         try (FlakyApi api = new FlakyApi(50, 1, 2_000)) {
             Path job = dir.resolve("job.json");
             Files.writeString(job, """
-                    {"source": "limits", "chunkSize": %d,
+                    {"source": "limits",%s
                      "template": {"url": "%s/items/{n}", "values": {"n": {"from": 1, "to": %d}}},
                      "plan": {"latencyMillis": 50},
                      "fetch": {"perHost": {"maxConcurrency": %d, "requestsPerSecond": %d}, "timeoutSeconds": 10,
                                "retry": {"maxAttempts": 3, "baseDelayMillis": 20, "maxDelayMillis": 200}}}
-                    """.formatted(chunkSize, api.base(), requests, maxConcurrency, rate));
+                    """.formatted(chunkSize == 0 ? "" : " \"chunkSize\": " + chunkSize + ",", api.base(), requests, maxConcurrency, rate));
 
             Cli.Result result = Cli.run("run", job.toString(), "--bronze", dir.resolve("bronze").toString(),
                     "--workers", Integer.toString(workers));
