@@ -130,9 +130,10 @@ public final class Dispatcher {
     public DispatchResult dispatch(JsonNode written) {
         dev.fetchfleet.bronze.S3Requests before = counted();
         JobHeader header = overrides.applyTo(parser.header(written));
-        Map<String, String> state = stateValues(header);
+        Optional<Manifest> earlier = earlierManifest(header);
+        Map<String, String> state = stateValues(header, earlier);
         // A known run id is parsed as of its start, so "to": "now" gives the windows it gave then.
-        Instant startedAt = recordedStart(header).orElseGet(clock::instant);
+        Instant startedAt = earlier.map(Manifest::startedAt).orElseGet(clock::instant);
         Job job = parser.at(startedAt).parse(written, state).with(header);
         return dispatch(job, written, state, startedAt, before);
     }
@@ -152,25 +153,22 @@ public final class Dispatcher {
         return new Dispatcher(parser, expander, bronze, messages, sender, clock, workers, chunksPerRange, overrides, true);
     }
 
-    /** When the run {@code header} names started, if it is one seen before. */
-    private Optional<Instant> recordedStart(JobHeader header) {
+    /** The manifest of the run {@code header} names, if it is one seen before: its state values and start hold for it again. */
+    private Optional<Manifest> earlierManifest(JobHeader header) {
         if (header.source() == null || header.runId() == null) {
             return Optional.empty();
         }
-        return bronze.findRun(header.source(), header.runId()).flatMap(files::readManifest).map(Manifest::startedAt);
+        return bronze.findRun(header.source(), header.runId()).flatMap(files::readManifest);
     }
 
     /** The values {{state:…}} stands for in this run: recorded ones for a known run id, else the source's state. */
-    private Map<String, String> stateValues(JobHeader header) {
+    private Map<String, String> stateValues(JobHeader header, Optional<Manifest> earlier) {
         if (header.source() == null) {
             return Map.of(); // the parser will say what is wrong with the source
         }
-        if (header.runId() != null) {
-            Optional<Map<String, String>> recorded = bronze.findRun(header.source(), header.runId())
-                    .flatMap(files::readManifest).map(Manifest::state).filter(java.util.Objects::nonNull);
-            if (recorded.isPresent()) {
-                return recorded.get();
-            }
+        Optional<Map<String, String>> recorded = earlier.map(Manifest::state).filter(java.util.Objects::nonNull);
+        if (recorded.isPresent()) {
+            return recorded.get();
         }
         Incremental incremental = header.incremental();
         boolean fullRefresh = incremental != null && incremental.fullRefresh();
