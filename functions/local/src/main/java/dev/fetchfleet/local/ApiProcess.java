@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +39,9 @@ final class ApiProcess implements AutoCloseable {
 
     static ApiProcess start(Duration latency, ObjectMapper mapper) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                FetchFleetCli.class.getName(), "demo-api", "--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jitAndCollector(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FetchFleetCli.class.getName(), "demo-api", "--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
                 "--failure-rate", "0"));
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
@@ -54,6 +56,18 @@ final class ApiProcess implements AutoCloseable {
         process.destroyForcibly();
         throw new IOException("the demo API process ended before serving (exit " + process.exitValue() + ")");
     }
+
+    /**
+     * The JIT and collector flags this JVM was started with (the launcher's, see infrastructure/fetchfleet),
+     * for the API's JVM too: the two share the machine's cores, and the API stands in for one that runs on
+     * machines of its own, so the less of them it takes, the closer the fleet's figures are to the fleet's.
+     */
+    static List<String> jitAndCollector(List<String> jvmArguments) {
+        return jvmArguments.stream().filter(JIT_OR_COLLECTOR.asMatchPredicate()).toList();
+    }
+
+    private static final Pattern JIT_OR_COLLECTOR = Pattern.compile(
+            "-XX:(TieredStopAtLevel=\\d|[+-]TieredCompilation|CICompilerCount=\\d+|[+-]Use\\w+GC)");
 
     private static void drain(BufferedReader reader) {
         try {

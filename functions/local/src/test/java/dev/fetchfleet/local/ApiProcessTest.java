@@ -51,4 +51,12 @@ class ApiProcessTest {
             assertTrue(feed.get("firstPageSpreadMillis").asDouble() > 0, "chain b started after chain a: " + feed);
         }
     }
+
+    @Test
+    void theApisJvmGetsTheLaunchersJitAndCollectorAndNothingElse() {
+        assertEquals(java.util.List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), ApiProcess.jitAndCollector(java.util.List.of(
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/x/fetchfleet-bench.jsa",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:StartFlightRecording=filename=/tmp/a.jfr", "-Xmx2g")));
+        assertEquals(java.util.List.of(), ApiProcess.jitAndCollector(java.util.List.of("-Xshare:off")), "a JVM on its defaults");
+    }
 }
