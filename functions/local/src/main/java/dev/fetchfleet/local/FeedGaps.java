@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Where a paginated run's time goes, as the demo API sees its feed: the gap between a chain's answer
@@ -21,6 +23,10 @@ final class FeedGaps {
     private final Map<String, Chain> chains = new ConcurrentHashMap<>();
     private final AtomicLongArray gaps = new AtomicLongArray(MAX_GAPS_KEPT);
     private final AtomicInteger gapCount = new AtomicInteger();
+    /** Gaps summed by page (the first BY_PAGE pages): a warm-up shows in the first pages, a steady cost in all. */
+    private static final int BY_PAGE = 64;
+    private final AtomicLongArray gapSumByPage = new AtomicLongArray(BY_PAGE);
+    private final AtomicLongArray gapCountByPage = new AtomicLongArray(BY_PAGE);
 
     /** Page {@code cursor} of {@code chain} came in now. */
     void arrived(String chain, int cursor) {
@@ -34,6 +40,10 @@ final class FeedGaps {
             int i = gapCount.getAndIncrement();
             if (i < MAX_GAPS_KEPT) {
                 gaps.set(i, now - known.lastAnswer());
+            }
+            if (cursor < BY_PAGE) {
+                gapSumByPage.addAndGet(cursor, now - known.lastAnswer());
+                gapCountByPage.incrementAndGet(cursor);
             }
         }
     }
@@ -59,7 +69,10 @@ final class FeedGaps {
                 + ",\"gapP50Millis\":" + millis(at(sorted, 0.50)) + ",\"gapP90Millis\":" + millis(at(sorted, 0.90))
                 + ",\"gapP99Millis\":" + millis(at(sorted, 0.99)) + ",\"gapMaxMillis\":" + millis(at(sorted, 1.0))
                 + ",\"firstPageSpreadMillis\":" + millis(firsts.length == 0 ? 0 : firsts[firsts.length - 1] - firsts[0])
-                + ",\"chainSpanP50Millis\":" + millis(at(spans, 0.50)) + ",\"chainSpanMaxMillis\":" + millis(at(spans, 1.0)) + "}";
+                + ",\"chainSpanP50Millis\":" + millis(at(spans, 0.50)) + ",\"chainSpanMaxMillis\":" + millis(at(spans, 1.0))
+                + ",\"gapMeanMillisByPage\":" + IntStream.range(1, BY_PAGE).filter(p -> gapCountByPage.get(p) > 0)
+                        .mapToObj(p -> Double.toString(millis(gapSumByPage.get(p) / gapCountByPage.get(p))))
+                        .collect(Collectors.joining(",", "[", "]")) + "}";
     }
 
     private static long at(long[] sorted, double quantile) {
