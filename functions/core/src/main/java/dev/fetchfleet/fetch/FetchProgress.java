@@ -4,9 +4,10 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import java.net.URI;
 
 /**
- * Hears of every record as it ends, in the order of its chain. A call for a page whose chain goes on
- * ({@code next} not null) returns when it is safe to ask for that next page: a checkpoint makes the
- * page durable first, so a worker killed at any moment asks for no page again that it had an answer for.
+ * Hears of every record as it ends, in the order of its chain, one call at a time for a chain. A page
+ * whose chain goes on ({@code next} not null) is told while its next page is fetched: a progress that
+ * keeps where chains go on (a checkpoint) keeps the latest page told, and a worker killed before a page
+ * is told fetches that page again after a resume, as it does a page answered since the last checkpoint.
  */
 @FunctionalInterface
 public interface FetchProgress {

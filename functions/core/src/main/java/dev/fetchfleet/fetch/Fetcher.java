@@ -244,14 +244,19 @@ public final class Fetcher {
             return new Chain(List.of(record), true);
         }
         PageAddress at = cursor == null ? first : new PageAddress(cursor.next(), cursor.nextToken());
+        // The previous page's record, still being told (spilled, checkpointed) while this page is fetched.
+        Telling telling = Telling.NONE;
         for (; ; page++) {
-            try (BodyBudget.Share share = budget.share()) {
+            BodyBudget.Share share = budget.share();
+            boolean shareHandedOn = false;
+            try {
                 BronzeRecord record;
                 PageAddress goOn = null;
                 try {
                     record = fetchOne(run, Pagination.request(paginate, request, at), config, credentials, retry, inFlight, host,
                             startDeadline, share, progress);
                     if (record == null) {
+                        telling.await();
                         return new Chain(pages, false);
                     }
                     record = record.withPage(page);
@@ -287,12 +292,60 @@ public final class Fetcher {
                     record = responses.unsent(run, request.at(at.url()), e).withPage(page);
                     goOn = null;
                 }
-                tell(progress, record, goOn);
+                // Told in page order: the previous page first (a checkpoint's cursor for a chain is its latest).
+                telling.await();
                 pages.add(progress.keepsBodies() ? record.withoutBody() : record);
                 if (goOn == null) {
+                    tell(progress, record, null);
                     return new Chain(pages, true);
                 }
+                // The next page goes out while this one is told: spilling and checkpointing a record is the
+                // client's own time between an answer and the next request, which every page of a chain
+                // would otherwise wait for (measured in the API's gaps). Killed before it is told, the page is
+                // fetched again after a resume, as an answer of the last interval would be; its body's share
+                // of the budget is held until it is told.
+                telling = Telling.start(progress, record, goOn, share);
+                shareHandedOn = true;
                 at = goOn;
+            } finally {
+                if (!shareHandedOn) {
+                    share.close();
+                }
+            }
+        }
+    }
+
+    /** A page's record being told on a thread of its own; {@link #await()} rethrows what the telling threw. */
+    private record Telling(java.util.concurrent.CompletableFuture<Void> done) {
+        static final Telling NONE = new Telling(java.util.concurrent.CompletableFuture.completedFuture(null));
+
+        static Telling start(FetchProgress progress, BronzeRecord record, PageAddress next, BodyBudget.Share share) {
+            return new Telling(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (share) {
+                    tell(progress, record, next);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, task -> Thread.ofVirtual().name("tell").start(task)));
+        }
+
+        void await() throws InterruptedException {
+            try {
+                done.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : e.getCause();
+                if (cause instanceof InterruptedException interrupted) {
+                    throw interrupted;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(cause);
             }
         }
     }
