@@ -29,6 +29,7 @@ import dev.fetchfleet.job.JobOverrides;
 import dev.fetchfleet.job.TextFiles;
 import dev.fetchfleet.work.ChunkResult;
 import dev.fetchfleet.work.ChunkWorker;
+import dev.fetchfleet.work.FetchWarmUp;
 import dev.fetchfleet.worker.WorkerHandler;
 import dev.fetchfleet.worker.WorkerMetrics;
 import java.io.ByteArrayInputStream;
@@ -149,6 +150,7 @@ public final class LocalFleet {
             starting.thenAccept(EmbeddedSqs::close); // no SQS left running behind a run that never began
             throw e;
         }
+        warmUp();
         try (EmbeddedSqs sqs = started(starting)) {
             String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
             String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
@@ -332,6 +334,23 @@ public final class LocalFleet {
             return record;
         }).toList());
         return event;
+    }
+
+    /**
+     * The fetch path run some hundreds of times on loopback while the embedded SQS starts (see
+     * {@link FetchWarmUp}), so the run's first pages do not wait for the JIT. Only a speed-up: a warm-up
+     * that fails says so and the run goes on.
+     */
+    private void warmUp() {
+        try {
+            FetchWarmUp.run(mapper, Fetcher.newHttpClient(Duration.ofSeconds(10)));
+        } catch (RuntimeException e) {
+            switch (terminal) {
+                case TEXT -> progress.println("warning: warm-up skipped: " + e.getMessage());
+                case JSON -> progress.println(mapper.createObjectNode().put("event", "warning").put("warning", "warm-up skipped: " + e.getMessage()));
+                case QUIET -> { }
+            }
+        }
     }
 
     /** Waits for _SUCCESS, printing progress; returns why the run stopped short, or null when it completed. */
