@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  */
 final class ApiProcess implements AutoCloseable {
 
+    /**
+     * Calls the API answers to itself before it serves a benchmark: enough for its JIT to compile what a
+     * call runs (C1 compiles a method after some hundreds of calls), a few rounds of the latency.
+     */
+    private static final int WARM_UP_CALLS = 3_000;
+
     private static final Pattern SERVING = Pattern.compile("demo API serving (http://127\\.0\\.0\\.1:\\d+)");
 
     private final Process process;
@@ -42,7 +48,7 @@ final class ApiProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jitAndCollector(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FetchFleetCli.class.getName(), "demo-api", "--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
-                "--failure-rate", "0"));
+                "--failure-rate", "0", "--warm-up", Integer.toString(WARM_UP_CALLS)));
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         String line;

@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo-api", mixinStandardHelpOptions = true,
         description = "Serve the demo API on loopback until stopped, to try job files against (events/demo-job.json).")
 final class DemoApiCommand implements Callable<Integer> {
+    /** Calls at a time while warming up: a few rounds of the latency, whatever the count. */
+    private static final int WARM_UP_CONCURRENCY = 500;
+
     @Option(names = "--port", defaultValue = "8765", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     int port;
 
@@ -22,10 +25,17 @@ final class DemoApiCommand implements Callable<Integer> {
     @Option(names = "--token-life", defaultValue = "60", description = "Life of an OAuth2 token from /oauth/token, in seconds (default ${DEFAULT-VALUE}).")
     double tokenLifeSeconds;
 
+    @Option(names = "--warm-up", defaultValue = "0",
+            description = "Calls the API answers to itself, and then forgets, before it serves (default ${DEFAULT-VALUE}); the benchmarks' API is warm, as a real one is.")
+    int warmUpCalls;
+
     @Override
     public Integer call() throws Exception {
         try (DemoApi api = DemoApi.start(port, new DemoApi.Options(Duration.ofMillis(latencyMs), failureRate, 42,
                 Duration.ofMillis((long) (tokenLifeSeconds * 1000))))) {
+            if (warmUpCalls > 0) {
+                api.warmUp(warmUpCalls, WARM_UP_CONCURRENCY);
+            }
             System.err.println("demo API serving " + api.baseUrl() + ": GET /items/{id}, /feed/{chain}, /secure/items/{id} "
                     + "(OAuth2 from POST /oauth/token), /keyed/items/{id} (API key), /stripe/customers, /offset/orders, /events; "
                     + "POST /search; Ctrl-C stops it");
