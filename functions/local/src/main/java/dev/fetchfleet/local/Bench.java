@@ -141,6 +141,8 @@ final class Bench {
                        @JsonProperty("records") long records, @JsonProperty("run_seconds") double runSeconds,
                        @JsonProperty("bound_seconds") double boundSeconds, @JsonProperty("ratio") double ratio,
                        @JsonProperty("peak_concurrency") int peakConcurrency, @JsonProperty("complete") boolean complete,
+                       /** Connections the API saw the run open: one a chain when the fleet keeps them alive. */
+                       @JsonProperty("api_connections") int apiConnections,
                        /** First request in to last answer out, as the API measured it. */
                        @JsonProperty("api_seconds") double apiSeconds,
                        @JsonProperty("api_ratio") double apiRatio,
@@ -179,7 +181,7 @@ final class Bench {
             long launch = ManagementFactory.getRuntimeMXBean().getStartTime();
             return new PagesResult(chains, pages, latency.toMillis(), workers, summary.records(), summary.runSeconds(), round(bound),
                     round(summary.runSeconds() / bound), seen.get("peakInFlight").asInt(),
-                    summary.complete() && summary.records() == (long) chains * pages, round(apiSeconds), round(apiSeconds / bound),
+                    summary.complete() && summary.records() == (long) chains * pages, seen.path("connections").asInt(), round(apiSeconds), round(apiSeconds / bound),
                     round((seen.path("firstArrivalEpochMillis").asLong() - fleetStart) / 1000.0), round((fleetStart - launch) / 1000.0),
                     summary.s3Requests(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seen.path("feed"));
         } finally {

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,8 @@ public final class DemoApi implements AutoCloseable {
     private static final int MAX_ARRIVALS_KEPT = 1_000_000;
     /** Where the time between a chain's pages goes, as the API sees it (see {@link FeedGaps}). */
     private volatile FeedGaps gaps = new FeedGaps();
+    /** The clients' ports seen: how many connections a run opened (a port is reused only after its connection closed). */
+    private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
 
     private final DemoAuth auth;
     private final DemoLists lists;
@@ -164,7 +167,7 @@ public final class DemoApi implements AutoCloseable {
     /** What a benchmark in another process reads: counts, peaks and the span, as JSON. */
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
-            HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
+            HttpJson.send(exchange, 200, "{\"served\":" + served() + ",\"connections\":" + connections.size() + ",\"inFlight\":" + inFlight() + ",\"peakInFlight\":"
                     + peakInFlight() + ",\"peakArrivalsPerSecond\":" + peakArrivalsPerSecond() + ",\"tokenRequests\":"
                     + auth.tokenRequests() + ",\"unauthorized\":" + auth.unauthorized() + ",\"listCallsPastTheEnd\":"
                     + lists.pastTheEnd() + ",\"spanSeconds\":" + spanSeconds()
@@ -198,6 +201,7 @@ public final class DemoApi implements AutoCloseable {
      */
     void serve(HttpExchange exchange, java.util.function.Supplier<Answer> answering) throws IOException {
         long arrived = System.nanoTime();
+        connections.add(exchange.getRemoteAddress().getPort());
         if (firstArrivalNanos.compareAndSet(Long.MAX_VALUE, arrived)) {
             firstArrivalEpochMillis.set(System.currentTimeMillis());
         } else {
@@ -264,6 +268,7 @@ public final class DemoApi implements AutoCloseable {
         firstArrivalEpochMillis.set(Long.MAX_VALUE);
         lastAnswerNanos.set(Long.MIN_VALUE);
         attempts.clear();
+        connections.clear();
         gaps = new FeedGaps();
     }
 

@@ -27,6 +27,7 @@ class ApiProcessTest {
             assertEquals(200, answer.statusCode(), answer.body());
             JsonNode stats = api.stats();
             assertEquals(1, stats.get("served").asInt(), stats.toString());
+            assertEquals(1, stats.get("connections").asInt(), "the warm-up's connections forgotten, the test's one counted: " + stats);
             assertTrue(stats.get("spanSeconds").asDouble() > 0, stats.toString());
         }
     }
