@@ -135,9 +135,10 @@ public final class LocalFleet {
         if (secrets == SecretReferences.NONE) {
             UnresolvedSecrets.refuse(job, files);
         }
-        // The embedded SQS (Pekko and ElasticMQ, the longest part of a local run's start) comes up on a thread
-        // of its own while the workers' fetchers, HTTP clients and JSON codecs are built here: neither needs the other.
-        CompletableFuture<EmbeddedSqs> starting = CompletableFuture.supplyAsync(EmbeddedSqs::start,
+        // The embedded SQS (Pekko and ElasticMQ, the longest part of a local run's start) comes up with its
+        // queues on a thread of its own while the workers' fetchers, HTTP clients and JSON codecs are built
+        // and warmed up here: neither needs the other.
+        CompletableFuture<Queues> starting = CompletableFuture.supplyAsync(this::startQueues,
                 runnable -> Thread.ofPlatform().name("embedded-sqs-start").start(runnable));
         List<ChunkWorker> chunkWorkers = new java.util.ArrayList<>();
         Tally tally = new Tally();
@@ -147,17 +148,14 @@ public final class LocalFleet {
                         .onRecord(tally::recordEnded));
             }
         } catch (RuntimeException | Error e) {
-            starting.thenAccept(EmbeddedSqs::close); // no SQS left running behind a run that never began
+            starting.thenAccept(Queues::close); // no SQS left running behind a run that never began
             throw e;
         }
         warmUp();
-        try (EmbeddedSqs sqs = started(starting)) {
-            String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
-            String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
-                    // As in template.yaml: visibility well above the worker's timeout.
-                    QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(options.workerTimeout().toSeconds() + 60),
-                    QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + options.maxReceiveCount()
-                            + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
+        try (Queues queues = started(starting)) {
+            EmbeddedSqs sqs = queues.sqs();
+            String dlq = queues.dlq();
+            String queue = queues.queue();
 
             // Workers first, built with their clients as a deployed fleet is there before a job arrives.
             AtomicBoolean stop = new AtomicBoolean();
@@ -206,12 +204,36 @@ public final class LocalFleet {
         }
     }
 
-    /** The embedded SQS once up; what failed its start, as it was thrown. */
-    private static EmbeddedSqs started(CompletableFuture<EmbeddedSqs> starting) throws InterruptedException {
+    /** The embedded SQS and the fleet's queues on it: the chunk queue and its dead-letter queue. */
+    private record Queues(EmbeddedSqs sqs, String queue, String dlq) implements AutoCloseable {
+        @Override
+        public void close() {
+            sqs.close();
+        }
+    }
+
+    private Queues startQueues() {
+        EmbeddedSqs sqs = EmbeddedSqs.start();
+        try {
+            String dlq = sqs.createQueue("fetchfleet-chunks-dlq", Map.of());
+            String queue = sqs.createQueue("fetchfleet-chunks", Map.of(
+                    // As in template.yaml: visibility well above the worker's timeout.
+                    QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(options.workerTimeout().toSeconds() + 60),
+                    QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + options.maxReceiveCount()
+                            + "\",\"deadLetterTargetArn\":\"" + sqs.queueArn(dlq) + "\"}"));
+            return new Queues(sqs, queue, dlq);
+        } catch (RuntimeException | Error e) {
+            sqs.close();
+            throw e;
+        }
+    }
+
+    /** The embedded SQS and its queues once up; what failed their start, as it was thrown. */
+    private static Queues started(CompletableFuture<Queues> starting) throws InterruptedException {
         try {
             return starting.get();
         } catch (InterruptedException e) {
-            starting.thenAccept(EmbeddedSqs::close); // stopped while it started: it closes once up
+            starting.thenAccept(Queues::close); // stopped while it started: it closes once up
             throw e;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
