@@ -143,12 +143,19 @@ public final class LocalBronzeStore implements BronzeStore {
         return true;
     }
 
-    /** An object's metadata: a dot file beside it, which listings here and engines' globs pass over. */
+    /**
+     * An object's metadata: a dot file beside it ({@code .part-00042.jsonl.gz.meta}), which listings here, engines
+     * (Spark, Hive and Athena skip dot files) and globs for {@code part-*} or {@code *.gz} pass over.
+     */
     private static Path metadataFile(Path target) {
-        return target.resolveSibling(METADATA_PREFIX + target.getFileName());
+        return target.resolveSibling("." + target.getFileName() + METADATA_SUFFIX);
     }
 
-    private static final String METADATA_PREFIX = ".meta-";
+    private static final String METADATA_SUFFIX = ".meta";
+
+    private static boolean isMetadataFile(String name) {
+        return name.startsWith(".") && name.endsWith(METADATA_SUFFIX);
+    }
 
     private static byte[] properties(Map<String, String> metadata) throws IOException {
         java.util.Properties properties = new java.util.Properties();
@@ -263,7 +270,7 @@ public final class LocalBronzeStore implements BronzeStore {
                 public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attributes) {
                     String name = p.getFileName().toString();
                     if (attributes.isRegularFile() && !name.startsWith(".tmp-") && !name.startsWith(".lock-")
-                            && !name.startsWith(METADATA_PREFIX)) {
+                            && !isMetadataFile(name)) {
                         String key = root.relativize(p).toString().replace('\\', '/');
                         if (key.startsWith(prefix)) {
                             keys.add(key);
