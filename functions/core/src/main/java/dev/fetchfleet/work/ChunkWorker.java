@@ -201,10 +201,11 @@ public final class ChunkWorker {
             segments = java.util.stream.Stream.concat(earlier.segments().stream(), checkpoint.segments().stream()).toList();
             if (partsCarry) {
                 // Counted in advance: the part's PUT, removing the segments, and the completion check's LIST after.
-                metadata = completion.asMetadata(new PartSummary(chunk.index(), counting.tally(), counted.counted()
-                        .plus(S3Requests.Kind.PUT, "parts", 1)
-                        .plus(S3Requests.Kind.DELETE, "checkpoints", (segments.size() + 999) / 1000)
-                        .plus(S3Requests.Kind.LIST, "parts", 1)));
+                S3Requests requests = counted.counted().plus(S3Requests.Kind.PUT, "parts", 1).plus(S3Requests.Kind.LIST, "parts", 1);
+                if (!segments.isEmpty()) {
+                    requests = requests.plus(S3Requests.Kind.DELETE, "checkpoints", (segments.size() + 999) / 1000);
+                }
+                metadata = completion.asMetadata(new PartSummary(chunk.index(), counting.tally(), requests));
             }
             // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
             wrote = metadata.isEmpty() ? counted.putIfAbsent(run.partKey(chunk.name()), spill.part(chunk.requests()))
