@@ -4,6 +4,7 @@ import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.Upload;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -64,6 +65,12 @@ public final class S3BronzeStore implements BronzeStore {
     /** Streams the object from its source: a part of large bodies is never in memory whole. */
     @Override
     public boolean putIfAbsent(String key, Upload upload) {
+        return putIfAbsent(key, upload, Map.of());
+    }
+
+    /** As {@link #putIfAbsent(String, Upload)}, with {@code metadata} as the object's {@code x-amz-meta-*} headers. */
+    @Override
+    public boolean putIfAbsent(String key, Upload upload, Map<String, String> metadata) {
         RequestBody body = RequestBody.fromContentProvider(() -> {
             try {
                 return upload.source().open();
@@ -72,7 +79,7 @@ public final class S3BronzeStore implements BronzeStore {
             }
         }, upload.length(), "application/gzip");
         try {
-            s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).ifNoneMatch("*"), body);
+            s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).metadata(metadata).ifNoneMatch("*"), body);
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
@@ -82,11 +89,16 @@ public final class S3BronzeStore implements BronzeStore {
                 if (exists(key)) {
                     return false; // as in putIfAbsent(String, byte[])
                 }
-                s3.putObject(b -> b.bucket(bucket).key(objectKey(key)), body);
+                s3.putObject(b -> b.bucket(bucket).key(objectKey(key)).metadata(metadata), body);
                 return true;
             }
             throw e;
         }
+    }
+
+    @Override
+    public boolean keepsMetadata() {
+        return true;
     }
 
     @Override
@@ -144,14 +156,19 @@ public final class S3BronzeStore implements BronzeStore {
 
     @Override
     public boolean exists(String key) {
+        return head(key).isPresent();
+    }
+
+    /** A HEAD: the object's user metadata, names as S3 gives them back (lower case, without {@code x-amz-meta-}). */
+    @Override
+    public Optional<Map<String, String>> head(String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(objectKey(key)));
-            return true;
+            return Optional.of(Map.copyOf(s3.headObject(b -> b.bucket(bucket).key(objectKey(key))).metadata()));
         } catch (NoSuchKeyException e) {
-            return false;
+            return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }

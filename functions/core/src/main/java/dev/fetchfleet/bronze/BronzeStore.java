@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,38 @@ public interface BronzeStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read what is to be written to " + locate(key), e);
         }
+    }
+
+    /**
+     * S3's limit on an object's user metadata: names and values together, in bytes. Metadata past it is
+     * refused, so a writer that would pass it writes what it wanted to say as an object of its own.
+     */
+    int METADATA_BYTES = 2048;
+
+    /**
+     * Whether {@link #putIfAbsent(String, Upload, Map)} keeps the metadata with the object (S3's
+     * {@code x-amz-meta-*}, a directory's sidecar file). A store that does not (the default, a wrapper
+     * that does not pass it on) writes the object without it, and whoever wanted it said must say it elsewhere.
+     */
+    default boolean keepsMetadata() {
+        return false;
+    }
+
+    /**
+     * As {@link #putIfAbsent(String, Upload)}, the object carrying {@code metadata} (lower-case ASCII names,
+     * ASCII values, at most {@link #METADATA_BYTES} in all) when the store {@link #keepsMetadata() keeps it};
+     * it comes and goes with the object, so a reader never sees one without the other.
+     */
+    default boolean putIfAbsent(String key, Upload upload, Map<String, String> metadata) {
+        return putIfAbsent(key, upload);
+    }
+
+    /**
+     * What a HEAD says of an object: empty when there is none, else its user metadata (an empty map when it
+     * has none, or the store keeps none).
+     */
+    default Optional<Map<String, String>> head(String key) {
+        return exists(key) ? Optional.of(Map.of()) : Optional.empty();
     }
 
     /** An object's bytes as a stream, for objects too large to hold at once. The default reads them into memory. */

@@ -60,6 +60,23 @@ public final class CountingStore implements BronzeStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, Upload upload, Map<String, String> metadata) {
+        count(S3Requests.Kind.PUT, key, 1);
+        return store.putIfAbsent(key, upload, metadata);
+    }
+
+    @Override
+    public boolean keepsMetadata() {
+        return store.keepsMetadata();
+    }
+
+    @Override
+    public Optional<Map<String, String>> head(String key) {
+        count(S3Requests.Kind.HEAD, key, 1);
+        return store.head(key);
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         count(S3Requests.Kind.GET, key, 1);
         return store.get(key);

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +65,7 @@ public final class LocalBronzeStore implements BronzeStore {
         Path temp = null;
         try {
             temp = writeTemp(target, bytes);
+            Files.deleteIfExists(metadataFile(target)); // a new object has none, as on S3
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
         } catch (IOException e) {
@@ -95,29 +97,90 @@ public final class LocalBronzeStore implements BronzeStore {
         }
     }
 
-    /** Streams the object into a temporary file beside the target, then links it as putIfAbsent does. */
     @Override
     public boolean putIfAbsent(String key, Upload upload) {
+        return putIfAbsent(key, upload, Map.of());
+    }
+
+    /**
+     * Streams the object into a temporary file beside the target, then links it as putIfAbsent does; its
+     * metadata goes into a dot file beside it ({@link #metadataFile}) once the link is made, so only the
+     * writer that won leaves its metadata. For a moment between the two the object is there without it.
+     */
+    @Override
+    public boolean putIfAbsent(String key, Upload upload, Map<String, String> metadata) {
         Path target = file(key);
         Path temp = null;
+        Path tempMetadata = null;
         try (java.io.InputStream in = upload.source().open()) {
             Files.createDirectories(target.getParent());
             temp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
             Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            if (!metadata.isEmpty()) {
+                tempMetadata = writeTemp(target, properties(metadata));
+            }
             Files.createLink(target, temp);
+            if (tempMetadata != null) {
+                Files.move(tempMetadata, metadataFile(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                tempMetadata = null;
+            }
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new BronzeWriteException(target.toString(), e); // a full disk or a blocked folder, as the other writes say
         } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // a stray temp file is harmless: readers skip dot files
+            for (Path leftover : new Path[] {temp, tempMetadata}) {
+                if (leftover != null) {
+                    deleteQuietly(leftover);
                 }
             }
+        }
+    }
+
+    @Override
+    public boolean keepsMetadata() {
+        return true;
+    }
+
+    /**
+     * An object's metadata: a dot file beside it ({@code .part-00042.jsonl.gz.meta}), which listings here, engines
+     * (Spark, Hive and Athena skip dot files) and globs for {@code part-*} or {@code *.gz} pass over.
+     */
+    private static Path metadataFile(Path target) {
+        return target.resolveSibling("." + target.getFileName() + METADATA_SUFFIX);
+    }
+
+    private static final String METADATA_SUFFIX = ".meta";
+
+    private static boolean isMetadataFile(String name) {
+        return name.startsWith(".") && name.endsWith(METADATA_SUFFIX);
+    }
+
+    private static byte[] properties(Map<String, String> metadata) throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(metadata);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        properties.store(bytes, null);
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public Optional<Map<String, String>> head(String key) {
+        Path target = file(key);
+        if (!Files.isRegularFile(target)) {
+            return Optional.empty();
+        }
+        try (java.io.InputStream in = Files.newInputStream(metadataFile(target))) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            Map<String, String> metadata = new java.util.TreeMap<>();
+            properties.stringPropertyNames().forEach(name -> metadata.put(name, properties.getProperty(name)));
+            return Optional.of(Map.copyOf(metadata));
+        } catch (NoSuchFileException e) {
+            return Optional.of(Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metadata of " + target, e);
         }
     }
 
@@ -206,7 +269,8 @@ public final class LocalBronzeStore implements BronzeStore {
                 @Override
                 public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attributes) {
                     String name = p.getFileName().toString();
-                    if (attributes.isRegularFile() && !name.startsWith(".tmp-") && !name.startsWith(".lock-")) {
+                    if (attributes.isRegularFile() && !name.startsWith(".tmp-") && !name.startsWith(".lock-")
+                            && !isMetadataFile(name)) {
                         String key = root.relativize(p).toString().replace('\\', '/');
                         if (key.startsWith(prefix)) {
                             keys.add(key);
@@ -236,6 +300,7 @@ public final class LocalBronzeStore implements BronzeStore {
     public void delete(String key) {
         try {
             Files.deleteIfExists(file(key));
+            Files.deleteIfExists(metadataFile(file(key)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + file(key), e);
         }

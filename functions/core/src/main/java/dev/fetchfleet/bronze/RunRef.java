@@ -63,6 +63,15 @@ public record RunRef(String source, String ingestDate, String runId) {
         return prefix() + SUMMARIES + "/summary-" + first.substring(0, first.length() - 3);
     }
 
+    /**
+     * The keys of a chunk's group of parts start with this ({@code part-00042.jsonl.gz} in group 0 starts
+     * {@code part-00}), for parts that carry their summary: listed as {@link #summaryGroupPrefix} is.
+     */
+    public String partGroupPrefix(int group) {
+        String first = String.format("%05d", group * SUMMARY_GROUP);
+        return prefix() + "part-" + first.substring(0, first.length() - 3);
+    }
+
     /** Written when every summary of a group exists, so completion lists groups rather than every summary. */
     public String summaryGroupDoneKey(int group) {
         return prefix() + SUMMARIES + "/" + String.format("group-%05d.done", group);

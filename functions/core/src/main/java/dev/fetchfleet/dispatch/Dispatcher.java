@@ -243,11 +243,16 @@ public final class Dispatcher {
         Set<String> written = new HashSet<>(bronze.partKeys(run));
         // A part without its summary (its worker died between the two, or an older version wrote it) is sent
         // again too: the worker finds the part, is not fetching it again, writes the summary and checks completion.
+        // A part that carries its summary in its metadata has it: a HEAD of each part without a summary object says.
         Set<String> summarised = new HashSet<>(bronze.store().list(run.prefix() + RunRef.SUMMARIES + "/"));
+        BitSet withoutSummaryObject = new BitSet(chunks);
         for (int c = 0; c < chunks; c++) {
-            if (written.contains(run.partKey(c)) && summarised.contains(run.summaryKey(c))) {
-                done.set(c);
+            if (written.contains(run.partKey(c))) {
+                (summarised.contains(run.summaryKey(c)) ? done : withoutSummaryObject).set(c);
             }
+        }
+        if (!withoutSummaryObject.isEmpty()) {
+            done.or(new RunCompletion(bronze.store(), mapper, clock).carrySummaries(run, withoutSummaryObject));
         }
         if (!job.children().isEmpty() && !new LevelCompletion(bronze.store(), mapper, clock).settle(run)) {
             // A level below is not complete: every parent chunk goes again, and a parent whose part is written

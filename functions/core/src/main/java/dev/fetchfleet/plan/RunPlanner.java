@@ -145,15 +145,16 @@ public final class RunPlanner {
     /**
      * What a run asks of S3, as the fleet makes the calls. The dispatcher: the manifest and its run index.
      * Each chunk: a HEAD for its part, a LIST of its checkpoint, a checkpoint segment per interval it runs
-     * past the first, its part, its summary, and a LIST of its group of summaries. Each worker instance
-     * reads the manifest once. Past a thousand chunks, a mark and a LIST per group. The completer: its
-     * claim, a GET per summary, and {@code _SUCCESS}.
+     * past the first, its part (carrying its summary), and a LIST of its group of parts; its segments are
+     * removed by key (DELETE is free). Each worker instance reads the manifest once. Past a thousand chunks,
+     * a mark and a LIST per group. The completer: its claim and its read-back, a HEAD per part, and
+     * {@code _SUCCESS}.
      */
     static S3Calls s3Calls(long chunks, int workers, double chunkSeconds, double checkpointSeconds) {
         long segmentsPerChunk = (long) Math.floor(chunkSeconds / checkpointSeconds);
         long groups = (chunks + 999) / 1000;
         long groupMarks = groups > 1 ? groups : 0;
-        long puts = 2 + chunks * (2 + segmentsPerChunk) + groupMarks + 2;
+        long puts = 2 + chunks * (1 + segmentsPerChunk) + groupMarks + 2;
         long gets = chunks + Math.min(chunks, workers) + chunks + 1;
         long lists = chunks * 2 + groupMarks;
         return new S3Calls(puts, gets, lists);

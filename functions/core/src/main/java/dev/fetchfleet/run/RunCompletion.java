@@ -30,9 +30,12 @@ import java.util.concurrent.Semaphore;
 /**
  * Decides when a run is complete: writes {@code _SUCCESS} once every part and its summary exist, and moves
  * the source's incremental state when the run allows it. It reads the parts' summaries, never the parts
- * (but for parts written before summaries existed), and only after winning the one right to complete.
+ * (but for parts written before summaries existed), and only after winning the one right to complete. On
+ * the job's own level without children a part carries its summary in its metadata ({@link #asMetadata}), read
+ * with a HEAD; elsewhere (children to send first, a summary past S3's 2 KB of metadata) it is an object of its own.
  *
- * <p>The trigger: each worker, after writing its part's summary, lists its group of a thousand summaries;
+ * <p>The trigger: each worker, after writing its part's summary, lists its group of a thousand summaries
+ * (of parts, where parts carry them);
  * the one that sees its group whole marks the group done and lists the groups' marks. As every worker lists
  * after its own write, and S3 lists what was written before, the last writer of a group (and of the last
  * group) sees it whole: one LIST per chunk, however many chunks. The claim: a conditional PUT of
@@ -73,6 +76,59 @@ public final class RunCompletion {
         store.put(run.summaryKey(summary.chunkName()), toJson(summary));
     }
 
+    /** The user metadata name under which a part carries its summary (on S3 {@code x-amz-meta-fetchfleet-summary}). */
+    public static final String SUMMARY_METADATA = "fetchfleet-summary";
+
+    /**
+     * A part's summary as its part's own metadata: the summary's JSON, non-ASCII escaped (a header carries
+     * ASCII only). Empty when it would pass S3's limit on metadata ({@link BronzeStore#METADATA_BYTES}, counted
+     * with the {@code x-amz-meta-} prefix to be safe): then the summary is written as an object of its own.
+     */
+    public Map<String, String> asMetadata(PartSummary summary) {
+        String json;
+        try {
+            json = mapper.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .writeValueAsString(WireFormat.PART_SUMMARY.stamp(mapper.valueToTree(summary)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ("x-amz-meta-" + SUMMARY_METADATA).length() + json.length() <= BronzeStore.METADATA_BYTES
+                ? Map.of(SUMMARY_METADATA, json) : Map.of();
+    }
+
+    /** The summary a part carries in its metadata ({@link #asMetadata}), if it carries one. */
+    public Optional<PartSummary> carried(String partKey, Map<String, String> metadata) {
+        String json = metadata.get(SUMMARY_METADATA);
+        return json == null ? Optional.empty() : Optional.of(fromJson(partKey, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * Of {@code chunks}, those whose part carries its summary: a HEAD each, {@link #PARALLEL_READS} at a time.
+     * For a resume, which sends again a part without a summary object unless its part carries one.
+     */
+    public java.util.BitSet carrySummaries(RunRef run, java.util.BitSet chunks) {
+        java.util.BitSet carrying = new java.util.BitSet();
+        Semaphore reads = new Semaphore(PARALLEL_READS);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            chunks.stream().forEach(chunk -> threads.submit(() -> {
+                reads.acquire();
+                try {
+                    boolean carries = store.head(run.partKey(chunk)).map(m -> m.containsKey(SUMMARY_METADATA)).orElse(false);
+                    if (carries) {
+                        synchronized (carrying) {
+                            carrying.set(chunk);
+                        }
+                    }
+                    return null;
+                } finally {
+                    reads.release();
+                }
+            }));
+        }
+        return carrying;
+    }
+
     /** Whether a part's summary exists (a worker may die between its part and its summary). */
     public boolean hasSummary(RunRef run, int chunk) {
         return store.exists(run.summaryKey(chunk));
@@ -102,6 +158,16 @@ public final class RunCompletion {
      * last one missing. Lists one group of summaries (and, past a thousand chunks, the groups' marks).
      */
     public Optional<Success> partDone(RunRef run, int chunk, int chunkCount) {
+        return partDone(run, chunk, chunkCount, false);
+    }
+
+    /**
+     * As {@link #partDone(RunRef, int, int)}; {@code partsCarrySummaries}: the run's parts carry their summaries
+     * ({@link #asMetadata}), so the group listed is of parts, as a part and its summary are written as one.
+     * (A part whose summary did not fit is seen before its summary object; should that race make a worker
+     * complete the run, it summarises that one part from the part itself.)
+     */
+    public Optional<Success> partDone(RunRef run, int chunk, int chunkCount, boolean partsCarrySummaries) {
         if (chunkCount <= 0) {
             return completeIfDone(run); // a chunk message that did not say how many chunks the run has
         }
@@ -109,8 +175,9 @@ public final class RunCompletion {
         int group = chunk / RunRef.SUMMARY_GROUP;
         int first = group * RunRef.SUMMARY_GROUP;
         int inGroup = Math.min(RunRef.SUMMARY_GROUP, chunkCount - first);
-        long present = store.list(run.summaryGroupPrefix(group)).stream().filter(key -> {
-            int index = summaryIndex(key);
+        String listed = partsCarrySummaries ? run.partGroupPrefix(group) : run.summaryGroupPrefix(group);
+        long present = store.list(listed).stream().filter(key -> {
+            int index = partsCarrySummaries ? partIndex(key) : summaryIndex(key);
             return index >= first && index < first + inGroup;
         }).count();
         if (present < inGroup) {
@@ -123,7 +190,7 @@ public final class RunCompletion {
                 return Optional.empty();
             }
         }
-        return complete(new CountingStore(store), run, null);
+        return complete(new CountingStore(store), run, null, partsCarrySummaries);
     }
 
     private static int groups(int chunks) {
@@ -141,7 +208,7 @@ public final class RunCompletion {
         if (new BronzeWriter(counted, mapper).partKeys(run).size() < manifest.chunks()) {
             return Optional.empty();
         }
-        return complete(counted, run, manifest);
+        return complete(counted, run, manifest, store.keepsMetadata()); // a resume: parts of either kind
     }
 
     /**
@@ -150,12 +217,17 @@ public final class RunCompletion {
      * {@code incremental.tolerateFailures} allows, so the next run asks again for what this one missed.
      */
     Optional<Success> complete(CountingStore counted, RunRef run, Manifest known) {
+        return complete(counted, run, known, false);
+    }
+
+    /** {@code partsCarry}: look first for each summary in its part's metadata, then for an object of its own. */
+    Optional<Success> complete(CountingStore counted, RunRef run, Manifest known, boolean partsCarry) {
         if (!claim(counted, run)) {
             return Optional.empty();
         }
         try {
             Manifest manifest = known != null ? known : new RunFiles(counted, mapper).manifest(run);
-            List<PartSummary> summaries = readSummaries(counted, run, manifest);
+            List<PartSummary> summaries = readSummaries(counted, run, manifest, partsCarry);
             if (summaries == null) {
                 counted.delete(run.completionClaimKey()); // a part is missing after all: someone else completes later
                 return Optional.empty();
@@ -264,7 +336,7 @@ public final class RunCompletion {
     }
 
     /** Every chunk's summary, read side by side; a part without one is summarised from the part; null when a part is missing. */
-    private List<PartSummary> readSummaries(CountingStore counted, RunRef run, Manifest manifest) {
+    private List<PartSummary> readSummaries(CountingStore counted, RunRef run, Manifest manifest, boolean partsCarry) {
         Semaphore reads = new Semaphore(PARALLEL_READS);
         List<Future<PartSummary>> futures = new ArrayList<>();
         // A child level's chunks are named by their parent parts: its summaries are listed, and there must be as many as announced.
@@ -280,6 +352,9 @@ public final class RunCompletion {
                 futures.add(threads.submit(() -> {
                     reads.acquire();
                     try {
+                        if (partsCarry && keys == null && !sendsChildren) {
+                            return ownSummary(counted, run, index, manifest);
+                        }
                         Optional<byte[]> bytes = counted.get(key);
                         if (bytes.isPresent()) {
                             PartSummary summary = fromJson(key, bytes.get());
@@ -314,6 +389,42 @@ public final class RunCompletion {
             }
         }
         return summaries;
+    }
+
+    /**
+     * A chunk's summary on the job's own level without children: the one its part carries (read with a HEAD),
+     * else its summary object (a summary too large for metadata, a part written before parts carried them),
+     * else made from the part (its worker died before the summary object); null when the part is missing.
+     */
+    private PartSummary ownSummary(CountingStore counted, RunRef run, int chunk, Manifest manifest) {
+        String partKey = run.partKey(chunk);
+        Optional<Map<String, String>> part = counted.head(partKey);
+        if (part.isEmpty()) {
+            return null;
+        }
+        Optional<PartSummary> carried = carried(partKey, part.get());
+        if (carried.isPresent()) {
+            return carried.get();
+        }
+        Optional<byte[]> bytes = counted.get(run.summaryKey(chunk));
+        if (bytes.isPresent()) {
+            return fromJson(run.summaryKey(chunk), bytes.get());
+        }
+        PartSummary made = new RunCompletion(counted, mapper, clock).summarise(run, chunk, manifest);
+        new RunCompletion(counted, mapper, clock).writeSummary(run, made);
+        return made;
+    }
+
+    private static int partIndex(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        if (!name.startsWith("part-") || !name.endsWith(".jsonl.gz")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring("part-".length(), name.length() - ".jsonl.gz".length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static int summaryIndex(String key) {

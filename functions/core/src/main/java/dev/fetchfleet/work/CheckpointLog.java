@@ -153,7 +153,7 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
                 throw new IllegalStateException("interrupted while reading checkpoints", e);
             }
         }
-        return ChunkProgress.of(entries);
+        return ChunkProgress.of(entries).withSegments(keys);
     }
 
     /** Removes a chunk's segments, once its part holds everything they did. */
@@ -240,11 +240,14 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
         }
     }
 
-    /** Whether this log wrote anything the chunk's cleanup must remove. */
-    boolean wroteSegments() {
+    /**
+     * The keys of the segments this log wrote and did not remove: with those it read, what the chunk's cleanup
+     * removes, by key, without listing them again. Final once the log is closed.
+     */
+    List<String> segments() {
         lock.lock();
         try {
-            return !segments.isEmpty();
+            return List.copyOf(segments);
         } finally {
             lock.unlock();
         }
@@ -276,8 +279,16 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
         thread.join();
         OPEN.remove(this);
         if (small.size() > 1 && all != null) {
-            bronze.store().put(prefix + "seg-" + writer + "-sealed.jsonl.gz", gzip(all));
+            String sealed = prefix + "seg-" + writer + "-sealed.jsonl.gz";
+            bronze.store().put(sealed, gzip(all));
             bronze.store().deleteAll(small);
+            lock.lock();
+            try {
+                segments.clear();
+                segments.add(sealed);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

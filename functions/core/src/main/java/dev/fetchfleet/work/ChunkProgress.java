@@ -17,9 +17,22 @@ import java.util.Set;
  * What a chunk's checkpoints say it has fetched: its records, the requests whose chains ended, and
  * where each unfinished chain goes on.
  */
-record ChunkProgress(List<BronzeRecord> records, Set<String> finished, Map<String, ChainCursor> resumeAt) {
+record ChunkProgress(List<BronzeRecord> records, Set<String> finished, Map<String, ChainCursor> resumeAt, List<String> segments) {
 
     static final ChunkProgress NONE = new ChunkProgress(List.of(), Set.of(), Map.of());
+
+    /** @param segments the keys of the segments it was read from: what the chunk removes once its part is written */
+    ChunkProgress {
+        segments = List.copyOf(segments);
+    }
+
+    ChunkProgress(List<BronzeRecord> records, Set<String> finished, Map<String, ChainCursor> resumeAt) {
+        this(records, finished, resumeAt, List.of());
+    }
+
+    ChunkProgress withSegments(List<String> keys) {
+        return new ChunkProgress(records, finished, resumeAt, keys);
+    }
 
     boolean isEmpty() {
         return records.isEmpty();

@@ -117,8 +117,9 @@ public final class ChunkWorker {
             throw new IllegalStateException("chunk " + chunk.name() + " of run " + run.runId() + " has children, and this worker "
                     + "was given no queue to send them to");
         }
-        if (counted.exists(run.partKey(chunk.name()))) {
-            Optional<Success> completed = alreadyWritten(bronze, completion, chunk);
+        Optional<Map<String, String>> existing = counted.head(run.partKey(chunk.name()));
+        if (existing.isPresent()) {
+            Optional<Success> completed = alreadyWritten(bronze, completion, chunk, existing.get());
             return new ChunkResult(run, chunk.index(), 0, Map.of(), 0, 0, 0, 0,
                     fetcher.ticker().millisSince(start), completed, 0, 0);
         }
@@ -131,7 +132,10 @@ public final class ChunkWorker {
         ChunkProgress earlier;
         AtomicInteger throttled = new AtomicInteger();
         AtomicInteger retryAfterPauses = new AtomicInteger();
-        boolean segmentsWritten;
+        List<String> segments;
+        // The job's own chunks without children: the part carries its summary in its metadata, written as one.
+        boolean partsCarry = chunk.origin() == null && chunk.children().isEmpty() && counted.keepsMetadata();
+        Map<String, String> metadata = Map.of();
         boolean wrote;
         // Every record goes to local disk as it ends, earlier invocations' too: the part is written from
         // there, so a chunk of large bodies never holds them all in memory.
@@ -191,27 +195,44 @@ public final class ChunkWorker {
                         + (earlier.records().size() + report.records().size()) + " records kept in the checkpoint",
                         !report.records().isEmpty(), report.retryAfter());
             }
-            segmentsWritten = checkpoint.wroteSegments();
+            // No segment after this: what the log holds unwritten goes into the part (if the part fails, the
+            // chunk goes back and fetches it again, as after a kill), and the chunk's count of requests is final.
+            checkpoint.close();
+            segments = java.util.stream.Stream.concat(earlier.segments().stream(), checkpoint.segments().stream()).toList();
+            if (partsCarry) {
+                // Counted in advance: the part's PUT, removing the segments, and the completion check's LIST after.
+                S3Requests requests = counted.counted().plus(S3Requests.Kind.PUT, "parts", 1).plus(S3Requests.Kind.LIST, "parts", 1);
+                if (!segments.isEmpty()) {
+                    requests = requests.plus(S3Requests.Kind.DELETE, "checkpoints", (segments.size() + 999) / 1000);
+                }
+                metadata = completion.asMetadata(new PartSummary(chunk.index(), counting.tally(), requests));
+            }
             // If-None-Match: of two deliveries of one chunk racing, the first complete part stays.
-            wrote = counted.putIfAbsent(run.partKey(chunk.name()), spill.part(chunk.requests()));
+            wrote = metadata.isEmpty() ? counted.putIfAbsent(run.partKey(chunk.name()), spill.part(chunk.requests()))
+                    : counted.putIfAbsent(run.partKey(chunk.name()), spill.part(chunk.requests()), metadata);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checkpointing chunk " + chunk.index(), e);
         }
-        if (!earlier.isEmpty() || segmentsWritten) {
-            CheckpointLog.delete(bronze, run, chunk.name());
-        }
         Optional<Success> completed;
         if (wrote) {
-            // Children before the summary: a summary that says they were sent is what a redelivery trusts.
-            Map<String, dev.fetchfleet.run.ChildrenSent> children = chunk.children().isEmpty() ? null : emitter(counted).emit(chunk, false);
-            // Its own PUT and the completion check's LIST after it are counted in advance: nothing counts them later.
-            completion.writeSummary(run, new PartSummary(chunk.index(), counting.tally(), counted.counted()
-                    .plus(S3Requests.Kind.PUT, "part_summaries", 1).plus(S3Requests.Kind.LIST, "part_summaries", 1))
-                    .withChildren(chunk.origin() == null ? null : chunk.name(), children, beforeParentLevel));
-            completed = done(counted, completion, chunk);
+            // By the keys this delivery read and wrote: no LIST. A racing delivery's segments are removed by it,
+            // when it finds the part written.
+            if (!segments.isEmpty()) {
+                counted.deleteAll(segments);
+            }
+            if (metadata.isEmpty()) {
+                // Children before the summary: a summary that says they were sent is what a redelivery trusts.
+                Map<String, dev.fetchfleet.run.ChildrenSent> children = chunk.children().isEmpty() ? null : emitter(counted).emit(chunk, false);
+                // Its own PUT and the completion check's LIST after it are counted in advance: nothing counts them later.
+                completion.writeSummary(run, new PartSummary(chunk.index(), counting.tally(), counted.counted()
+                        .plus(S3Requests.Kind.PUT, "part_summaries", 1).plus(S3Requests.Kind.LIST, partsCarry ? "parts" : "part_summaries", 1))
+                        .withChildren(chunk.origin() == null ? null : chunk.name(), children, beforeParentLevel));
+            }
+            completed = done(counted, completion, chunk, partsCarry);
         } else {
-            completed = alreadyWritten(bronze, completion, chunk); // the other delivery's part stays, and its summary
+            // The other delivery's part stays, and its summary.
+            completed = alreadyWritten(bronze, completion, chunk, counted.head(run.partKey(chunk.name())).orElse(Map.of()));
         }
 
         Map<String, Long> counts = new TreeMap<>();
@@ -237,15 +258,15 @@ public final class ChunkWorker {
      * its checkpoint, writes its summary if the worker that wrote the part died before it, and checks for
      * completion.
      */
-    private Optional<Success> alreadyWritten(BronzeWriter bronze, RunCompletion completion, Chunk chunk) {
+    private Optional<Success> alreadyWritten(BronzeWriter bronze, RunCompletion completion, Chunk chunk, Map<String, String> partMetadata) {
         RunRef run = chunk.run();
         CheckpointLog.delete(bronze, run, chunk.name());
         if (chunk.children().isEmpty() && chunk.origin() == null) {
-            // The job's own chunk without children: a HEAD says whether its summary is there, as before children existed.
-            if (!completion.hasSummary(run, chunk.index())) {
+            // The job's own chunk without children: its part carries its summary, or a HEAD says whether its summary is there.
+            if (!partMetadata.containsKey(RunCompletion.SUMMARY_METADATA) && !completion.hasSummary(run, chunk.index())) {
                 completion.writeSummary(run, completion.summarise(run, chunk.index(), manifest(bronze.store(), run)));
             }
-            return done(bronze.store(), completion, chunk);
+            return done(bronze.store(), completion, chunk, bronze.store().keepsMetadata());
         }
         Optional<PartSummary> summary = completion.summary(run, chunk.name());
         // A parent's children are sent again (the same chunks, by name): the first delivery may have died before
@@ -259,13 +280,16 @@ public final class ChunkWorker {
             completion.writeSummary(run, made.withChildren(chunk.origin() == null ? null : chunk.name(), children,
                     made.beforeParentLevel()));
         }
-        return done(bronze.store(), completion, chunk);
+        return done(bronze.store(), completion, chunk, false);
     }
 
-    /** After a chunk's summary: completes the job's level when it was the last part, or a child level likewise. */
-    private Optional<Success> done(dev.fetchfleet.bronze.BronzeStore store, RunCompletion completion, Chunk chunk) {
+    /**
+     * After a chunk's summary: completes the job's level when it was the last part, or a child level likewise.
+     * {@code partsCarry}: the level's parts carry their summaries, so its parts are listed rather than summaries.
+     */
+    private Optional<Success> done(dev.fetchfleet.bronze.BronzeStore store, RunCompletion completion, Chunk chunk, boolean partsCarry) {
         if (chunk.origin() == null) {
-            return completion.partDone(chunk.run(), chunk.index(), chunk.chunkCount());
+            return completion.partDone(chunk.run(), chunk.index(), chunk.chunkCount(), partsCarry);
         }
         return new dev.fetchfleet.run.LevelCompletion(store, mapper, clock).levelDone(chunk.run());
     }

@@ -49,6 +49,30 @@ class LocalBronzeStoreTest {
                 "no temporary file is left behind");
     }
 
+    private static Upload upload(String text) {
+        byte[] bytes = bytes(text);
+        return new Upload(bytes.length, () -> new java.io.ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void anObjectKeepsItsMetadataAndTheFirstWriterOfAKeyKeepsItsOwn() {
+        LocalBronzeStore store = new LocalBronzeStore(root);
+        String key = "source=posts/ingest_date=2026-03-01/run_id=r1/part-00000.jsonl.gz";
+        assertTrue(store.keepsMetadata());
+        assertTrue(store.putIfAbsent(key, upload("first"), java.util.Map.of("fetchfleet-summary", "{\"chunk\":0}")));
+        assertFalse(store.putIfAbsent(key, upload("second"), java.util.Map.of("fetchfleet-summary", "{\"chunk\":1}")));
+
+        assertEquals(Optional.of(java.util.Map.of("fetchfleet-summary", "{\"chunk\":0}")), store.head(key));
+        assertArrayEquals(bytes("first"), store.get(key).orElseThrow());
+        assertEquals(List.of(key), store.list("source=posts/"), "a listing shows the object, not where its metadata is kept");
+        assertEquals(Optional.empty(), store.head("source=posts/ingest_date=2026-03-01/run_id=r1/part-00001.jsonl.gz"), "no object");
+
+        store.delete(key);
+        assertEquals(Optional.empty(), store.head(key));
+        store.put(key, bytes("again"));
+        assertEquals(Optional.of(java.util.Map.of()), store.head(key), "a new object starts without the old one's metadata");
+    }
+
     @Test
     void putReplacesAnExistingObject() {
         LocalBronzeStore store = new LocalBronzeStore(root);

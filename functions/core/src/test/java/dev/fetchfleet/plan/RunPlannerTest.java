@@ -42,11 +42,11 @@ class RunPlannerTest {
         assertEquals(10, e.sqsMessages());
         assertEquals(1 + 2 * 10, e.sqsRequests());
         // Chunks of 100 on 3 of the API's 32 in flight (a tenth each) take 34 s: a checkpoint segment a second.
-        // PUTs: manifest and run index, per chunk its part, its summary and 34 segments, then the claim and _SUCCESS.
-        assertEquals(2 + 10 * (2 + 34) + 2, e.s3Puts());
-        // GETs and HEADs: per chunk the part's HEAD and its summary read at completion, the manifest once per worker, the claim's check.
+        // PUTs: manifest and run index, per chunk its part (carrying its summary) and 34 segments, then the claim and _SUCCESS.
+        assertEquals(2 + 10 * (1 + 34) + 2, e.s3Puts());
+        // GETs and HEADs: per chunk the part's HEAD, and its HEAD at completion for its summary, the manifest once per worker, the claim's check.
         assertEquals(10 + 10 + 10 + 1, e.s3Gets());
-        assertEquals(2 * 10, e.s3Lists(), "per chunk its checkpoint's LIST and one of its group of summaries");
+        assertEquals(2 * 10, e.s3Lists(), "per chunk its checkpoint's LIST and one of its group of parts");
         assertEquals(11, e.lambdaRequests());
     }
 

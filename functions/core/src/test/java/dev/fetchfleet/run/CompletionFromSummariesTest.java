@@ -13,6 +13,8 @@ import dev.fetchfleet.bronze.CountingStore;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.bronze.S3Requests;
+import dev.fetchfleet.bronze.Upload;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,6 +91,82 @@ class CompletionFromSummariesTest {
         assertEquals(5, success.s3Requests().count(S3Requests.Kind.GET, "part_summaries"));
         assertEquals(2, success.s3Requests().count(S3Requests.Kind.PUT, "markers"), "the claim and _SUCCESS: " + success.s3Requests());
         assertEquals(5, success.s3Requests().count(S3Requests.Kind.LIST, "part_summaries"), "each chunk's check: " + success.s3Requests());
+    }
+
+    /** Writes chunk {@code c}'s part as a worker of this version does: carrying its summary, or without it when it does not fit. */
+    private PartSummary writePartCarryingItsSummary(BronzeStore store, int c, String largest) {
+        List<BronzeRecord> records = List.of(record("r" + c + "a", 200), record("r" + c + "b", c == 0 ? 404 : 200));
+        PartTally.Counting counting = new PartTally.Counting(null, null);
+        records.forEach(counting::add);
+        PartTally tally = counting.tally();
+        tally = new PartTally(tally.parts(), tally.statusCounts(), tally.requests(), tally.records(), tally.duplicates(),
+                tally.succeeded(), tally.failedRequests(), tally.noAnswer(), tally.refused(), tally.cut(), tally.sequentialMillis(), largest);
+        PartSummary summary = new PartSummary(c, tally, new S3Requests(Map.of("PUT", Map.of("parts", 1L), "LIST", Map.of("parts", 1L))));
+        RunCompletion completion = new RunCompletion(store, mapper, clock);
+        Map<String, String> metadata = completion.asMetadata(summary);
+        byte[] part = new BronzeWriter(store, mapper).encodePart(records);
+        assertTrue(store.putIfAbsent(RUN.partKey(c), new Upload(part.length, () -> new ByteArrayInputStream(part)), metadata));
+        if (metadata.isEmpty()) {
+            completion.writeSummary(RUN, summary);
+        }
+        return summary;
+    }
+
+    @Test
+    void theCompleterReadsEachPartsSummaryFromItsHeadAndNoSummaryObject() {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        new RunFiles(local, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 10, 5, 2,
+                mapper.createObjectNode().put("source", "posts")));
+        for (int c = 0; c < 5; c++) {
+            writePartCarryingItsSummary(local, c, "2026-03-0" + (c + 1));
+        }
+        assertEquals(List.of(), local.list(RUN.summariesPrefix()), "no summary object beside the parts");
+        CountingStore counted = new CountingStore(local);
+
+        Success success = new RunCompletion(counted, mapper, clock).partDone(RUN, 4, 5, true).orElseThrow();
+
+        assertEquals(10, success.requests());
+        assertEquals(Map.of("200", 9L, "404", 1L), success.statusCounts());
+        S3Requests seen = counted.counted();
+        assertEquals(0, seen.count(S3Requests.Kind.GET, "parts"), "no part read: " + seen);
+        assertEquals(0, seen.count(S3Requests.Kind.GET, "part_summaries"), "no summary object read: " + seen);
+        assertEquals(5, seen.count(S3Requests.Kind.HEAD, "parts"), "a HEAD of each part: " + seen);
+        assertEquals(1, seen.count(S3Requests.Kind.LIST, "parts"), "one LIST, of the chunk's group of parts: " + seen);
+        assertEquals(0, seen.count(S3Requests.Kind.LIST, "part_summaries"), seen.toString());
+        assertEquals(5, success.s3Requests().count(S3Requests.Kind.PUT, "parts"));
+        assertEquals(5, success.s3Requests().count(S3Requests.Kind.HEAD, "parts"), "the completer's HEADs: " + success.s3Requests());
+        assertEquals(0, success.s3Requests().count(S3Requests.Kind.PUT, "part_summaries"), success.s3Requests().toString());
+    }
+
+    @Test
+    void aSummaryTooLargeForItsPartsMetadataIsAnObjectOfItsOwnAndCompletionReadsIt() {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        new RunFiles(local, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 4, 2, 2,
+                mapper.createObjectNode().put("source", "posts")));
+        String large = "2026-03-01T00:00:00Z-" + "é".repeat(1_500); // past 2 KB once escaped to ASCII
+        writePartCarryingItsSummary(local, 0, "2026-02-01");
+        writePartCarryingItsSummary(local, 1, large);
+        assertTrue(local.head(RUN.partKey(0)).orElseThrow().containsKey(RunCompletion.SUMMARY_METADATA));
+        assertEquals(Map.of(), local.head(RUN.partKey(1)).orElseThrow(), "too large: the part carries none");
+        assertTrue(local.exists(RUN.summaryKey(1)));
+        CountingStore counted = new CountingStore(local);
+
+        Success success = new RunCompletion(counted, mapper, clock).partDone(RUN, 1, 2, true).orElseThrow();
+
+        assertEquals(4, success.requests());
+        assertEquals(1, counted.counted().count(S3Requests.Kind.GET, "part_summaries"), "only the one that did not fit: " + counted.counted());
+        assertEquals(0, counted.counted().count(S3Requests.Kind.GET, "parts"));
+    }
+
+    @Test
+    void aSummaryCarriedInMetadataIsReadBackWhole() {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        PartSummary written = writePartCarryingItsSummary(local, 3, "2026-03-01T00:00:00Z-\u00e9\"quoted\"\n");
+        RunCompletion completion = new RunCompletion(local, mapper, clock);
+        Map<String, String> metadata = local.head(RUN.partKey(3)).orElseThrow();
+        assertTrue(metadata.get(RunCompletion.SUMMARY_METADATA).chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f),
+                "a header's value: printable ASCII only");
+        assertEquals(written, completion.carried(RUN.partKey(3), metadata).orElseThrow());
     }
 
     @Test

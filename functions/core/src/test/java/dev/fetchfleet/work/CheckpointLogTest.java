@@ -101,6 +101,24 @@ class CheckpointLogTest {
         assertEquals(5, CheckpointLog.read(bronze, RUN, 0).resumeAt().size(), "each chain goes on from its page 20");
     }
 
+    @Test
+    void anIntervalInWhichNothingWasFetchedWritesNothing() throws Exception {
+        CountingStore counted = new CountingStore(new LocalBronzeStore(root));
+        BronzeWriter bronze = new BronzeWriter(counted, mapper);
+        try (CheckpointLog log = new CheckpointLog(bronze, RUN, 0, Clock.systemUTC(), dev.fetchfleet.Ticker.SYSTEM, Duration.ofMillis(20))) {
+            log.fetched(page("a", 0), URI.create("https://api.example.com/a?p=1"));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (log.segments().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, log.segments().size(), "the page was written within its interval");
+            Thread.sleep(400); // twenty intervals with nothing new: a writer that wrote every interval would have written again
+
+            assertEquals(1, counted.counted().count(S3Requests.Kind.PUT, "checkpoints"), counted.counted().toString());
+            assertEquals(1, log.segments().size());
+        }
+    }
+
     /** A store whose plain writes hang until released. */
     private record StuckWrites(BronzeStore store, CountDownLatch writing, CountDownLatch release) implements BronzeStore {
         @Override

@@ -12,6 +12,10 @@ import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.S3Requests;
+import dev.fetchfleet.run.RunCompletion;
+import dev.fetchfleet.run.Success;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.fetch.Fetcher;
@@ -144,6 +148,46 @@ class ChunkWorkerResumeTest {
         assertEquals(2 * PAGES, asked.size());
         assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "checkpoints removed with the part written");
         assertTrue(done.runCompleted().isPresent(), "the run's only part completes it");
+    }
+
+    @Test
+    void aChunksLastInvocationRemovesItsCheckpointByKeyAndItsPartCarriesItsSummary() throws Exception {
+        CountingStore store = new CountingStore(new LocalBronzeStore(root));
+        String message = chunkMessage(store, List.of("a", "b"), 3);
+        Clock clock = new CallCountClock(this::calls, 40);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
+
+        S3Requests last = S3Requests.NONE;
+        ChunkResult done = null;
+        for (int invocations = 1; done == null; invocations++) {
+            assertTrue(invocations < 40, "the chain makes progress in every invocation");
+            S3Requests before = store.counted();
+            try {
+                done = worker.process(message, clock.instant().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+            } catch (ChunkIncompleteException cut) {
+                assertTrue(cut.progressed(), cut.getMessage());
+            }
+            last = store.counted().minus(before);
+        }
+
+        // The segments earlier invocations left were read at its start; it removed them and its own by key.
+        assertEquals(1, last.count(S3Requests.Kind.LIST, "checkpoints"), "one LIST, at its start: " + last);
+        assertEquals(1, last.count(S3Requests.Kind.DELETE, "checkpoints"), last.toString());
+        assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "checkpoints removed with the part written");
+        // Its summary is in its part: no summary object written, and the run completed from the part's HEAD.
+        assertEquals(0, last.count(S3Requests.Kind.PUT, "part_summaries"), last.toString());
+        assertEquals(0, last.count(S3Requests.Kind.GET, "part_summaries"), last.toString());
+        assertFalse(store.exists(RUN.summaryKey(0)));
+        assertTrue(store.head(RUN.partKey(0)).orElseThrow().containsKey(RunCompletion.SUMMARY_METADATA));
+        Success success = done.runCompleted().orElseThrow();
+        assertEquals(2 * PAGES + 3, success.records());
+        assertEquals(0, last.count(S3Requests.Kind.GET, "parts"), "no part read back: " + last);
+        // What the part's summary says of its last invocation is what it asked, but for the completer's own (counted apart).
+        for (S3Requests.Kind kind : List.of(S3Requests.Kind.PUT, S3Requests.Kind.LIST, S3Requests.Kind.DELETE)) {
+            assertEquals(last.count(kind, "checkpoints"), success.s3Requests().count(kind, "checkpoints"), kind + " " + success.s3Requests());
+        }
+        assertEquals(1, success.s3Requests().count(S3Requests.Kind.LIST, "parts"), success.s3Requests().toString());
+        assertEquals(1, success.s3Requests().count(S3Requests.Kind.PUT, "parts"), success.s3Requests().toString());
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.plan.Chunk;
 import dev.fetchfleet.plan.ChunkMessages;
+import dev.fetchfleet.run.PartSummary;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.job.FailureTolerance;
 import dev.fetchfleet.job.Incremental;
@@ -231,6 +232,19 @@ class ContractFixturesTest {
         assertEquals(chunk, messages.decode(encoded));
         assertEquals(entry, mapper.treeToValue(line, CheckpointEntry.class));
         assertEquals(2, line.get(WireFormat.FIELD).asInt());
+    }
+
+    @Test
+    void aSummaryCarriedInAPartsMetadataIsAVersionedPartSummary() throws IOException {
+        bronze.writePart(ContractSamples.RUN, 0, List.of(ContractSamples.record()));
+        RunCompletion completion = new RunCompletion(store, mapper, Clock.systemUTC());
+        PartSummary summary = completion.summarise(ContractSamples.RUN, 0, ContractSamples.currentManifest());
+        JsonNode carried = mapper.readTree(completion.asMetadata(summary).get(RunCompletion.SUMMARY_METADATA));
+
+        assertEquals(1, carried.path(WireFormat.FIELD).asInt(-1), carried.toString());
+        assertEquals(List.of(), shapes.problems(carried, "part-summary.schema.json"), carried.toString());
+        assertRefused(store.locate(ContractSamples.RUN.partKey(0)) + ": part summary format 2 is newer", () -> completion.carried(ContractSamples.RUN.partKey(0),
+                Map.of(RunCompletion.SUMMARY_METADATA, withVersion(carried, 2).toString())));
     }
 
     @Test

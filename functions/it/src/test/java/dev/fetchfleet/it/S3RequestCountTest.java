@@ -111,10 +111,50 @@ class S3RequestCountTest {
                 assertEquals(asked.count(S3Requests.Kind.PUT, target), reported.count(S3Requests.Kind.PUT, target), "PUT " + target);
             }
             assertEquals(chunks, reported.count(S3Requests.Kind.PUT, "parts"));
-            assertEquals(chunks, reported.count(S3Requests.Kind.GET, "part_summaries"), "the completer read each summary once");
-            assertEquals(asked.count(S3Requests.Kind.LIST, "part_summaries"), reported.count(S3Requests.Kind.LIST, "part_summaries"));
+            // Each part carries its summary: none written apart, and the completer reads each with a HEAD.
+            assertEquals(0, asked.count(S3Requests.Kind.PUT, "part_summaries"), "no summary object: " + asked);
+            assertEquals(0, asked.count(S3Requests.Kind.GET, "part_summaries"), "no summary object read: " + asked);
+            assertEquals(2L * chunks, asked.count(S3Requests.Kind.HEAD, "parts"), "a chunk's HEAD at its start, the completer's: " + asked);
             assertEquals(asked.count(S3Requests.Kind.HEAD, "parts"), reported.count(S3Requests.Kind.HEAD, "parts"));
+            // A chunk lists its checkpoint once, when it starts, and removes it by key; and lists its group of parts once.
+            assertEquals(chunks, asked.count(S3Requests.Kind.LIST, "checkpoints"), "one LIST of its checkpoint per chunk: " + asked);
+            assertEquals(asked.count(S3Requests.Kind.LIST, "checkpoints"), reported.count(S3Requests.Kind.LIST, "checkpoints"));
+            assertEquals(chunks, asked.count(S3Requests.Kind.LIST, "parts"), asked.toString());
+            assertEquals(asked.count(S3Requests.Kind.LIST, "parts"), reported.count(S3Requests.Kind.LIST, "parts"));
+            assertEquals(asked.count(S3Requests.Kind.DELETE, "checkpoints"), reported.count(S3Requests.Kind.DELETE, "checkpoints"));
+            assertEquals(List.of(), fleet.store.list("_checkpoints/"), "every checkpoint removed");
         }
+    }
+
+    /**
+     * A part carries its summary as user metadata up to S3's 2 KB, escaped to ASCII, and reads back the same from a
+     * HEAD; one that would pass the limit is not offered to the store (it would refuse it).
+     */
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {Fleet.ELASTICMQ_S3MOCK, Fleet.MOTO})
+    void aPartCarriesItsSummaryInItsMetadataUpToTheLimit(String stores) throws Exception {
+        Fleet fleet = Fleet.on(stores);
+        S3BronzeStore store = new S3BronzeStore(fleet.s3, fleet.bucket, "bronze");
+        RunCompletion completion = new RunCompletion(store, mapper, Clock.systemUTC());
+        RunRef run = new RunRef("meta", "2026-11-30", "run-1");
+        PartTally.Counting counting = new PartTally.Counting(null, null);
+        counting.add(new BronzeRecord(run.runId(), "meta", "r", "GET", "https://api.example.com/r", 200, Map.of(),
+                null, null, java.time.Instant.parse("2026-11-30T00:00:01Z"), 5, 1, null, 0));
+        PartTally tally = counting.tally();
+        // The largest summary that fits: its state value grown until one more character would not.
+        Map<String, String> metadata = Map.of();
+        PartSummary summary = null;
+        for (int n = 2_000; metadata.isEmpty(); n--) {
+            PartTally grown = new PartTally(1, tally.statusCounts(), 1, 1, 0, 1, 0, 0, 0, 0, 5, "é\"" + "x".repeat(n));
+            summary = new PartSummary(0, grown, new S3Requests(Map.of("PUT", Map.of("parts", 1L))));
+            metadata = completion.asMetadata(summary);
+        }
+        assertTrue(("x-amz-meta-" + RunCompletion.SUMMARY_METADATA).length() + metadata.get(RunCompletion.SUMMARY_METADATA).length() > 2_000);
+        byte[] part = new byte[] {1, 2, 3};
+        assertTrue(store.putIfAbsent(run.partKey(0), new dev.fetchfleet.bronze.Upload(part.length, () -> new ByteArrayInputStream(part)), metadata));
+
+        assertEquals(summary, completion.carried(run.partKey(0), store.head(run.partKey(0)).orElseThrow()).orElseThrow());
+        assertEquals(Optional.empty(), store.head(run.partKey(1)));
     }
 
     /**

@@ -47,6 +47,26 @@ final class BronzeWriteWatch implements BronzeStore {
     }
 
     @Override
+    public boolean putIfAbsent(String key, dev.fetchfleet.bronze.Upload upload) {
+        return watched(() -> store.putIfAbsent(key, upload));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, dev.fetchfleet.bronze.Upload upload, java.util.Map<String, String> metadata) {
+        return watched(() -> store.putIfAbsent(key, upload, metadata));
+    }
+
+    @Override
+    public boolean keepsMetadata() {
+        return store.keepsMetadata();
+    }
+
+    @Override
+    public Optional<java.util.Map<String, String>> head(String key) {
+        return store.head(key);
+    }
+
+    @Override
     public boolean putIfVersion(String key, byte[] bytes, String version) {
         return watched(() -> store.putIfVersion(key, bytes, version));
     }
