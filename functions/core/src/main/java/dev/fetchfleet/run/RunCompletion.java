@@ -47,8 +47,12 @@ import java.util.concurrent.Semaphore;
  */
 public final class RunCompletion {
 
-    /** Longer than any completion takes (reading 10,000 summaries 32 at a time is seconds). */
-    static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
+    /**
+     * Longer than a completion takes (reading 10,000 summaries 32 at a time is seconds), and short: a claimant
+     * killed mid-completion holds a resumed run back this long. Two completers past it cannot both complete:
+     * {@code _SUCCESS} is written only if absent, and only the worker whose write won moves the state.
+     */
+    static final Duration CLAIM_LEASE = Duration.ofSeconds(30);
     private static final int PARALLEL_READS = 32;
 
     private final BronzeStore store;

@@ -14,6 +14,7 @@ import dev.fetchfleet.bronze.BronzeWriteException;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.run.LevelCompletion;
 import dev.fetchfleet.run.Manifest;
 import dev.fetchfleet.run.PartTally;
 import dev.fetchfleet.run.RunFiles;
@@ -375,12 +376,15 @@ public final class LocalFleet {
         }
     }
 
+    private static final int SETTLE_EVERY_SECONDS = 5;
+
     /** Waits for _SUCCESS, printing progress; returns why the run stopped short, or null when it completed. */
     private String watch(EmbeddedSqs sqs, String queue, String dlq, RunRef run, int chunks, int requests, Tally tally, long startNanos)
             throws InterruptedException {
         long deadline = startNanos + options.runTimeout().toNanos();
         long lastPrint = 0;
         long lastDeadLetterLook = ticker.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        long lastSettle = ticker.nanoTime();
         while (true) {
             // A job with children is done when every level is (see LevelCompletion).
             boolean done = store.exists(run.successKey()) && levels(run).stream().allMatch(level -> store.exists(level.successKey()));
@@ -425,6 +429,12 @@ public final class LocalFleet {
             }
             if (now > deadline) {
                 return "run timeout of " + options.runTimeout() + " reached";
+            }
+            // A run killed while it completed left its completion claimed by the dead process: once the claim's
+            // lease is over, no chunk may be left to retry it (they all ended), so the fleet tries every few seconds.
+            if (now - lastSettle >= TimeUnit.SECONDS.toNanos(SETTLE_EVERY_SECONDS)) {
+                lastSettle = now;
+                new LevelCompletion(store, mapper, clock).settle(run);
             }
             Thread.sleep(100);
         }
