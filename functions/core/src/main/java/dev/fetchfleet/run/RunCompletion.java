@@ -420,24 +420,21 @@ public final class RunCompletion {
     }
 
     private static int partIndex(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        if (!name.startsWith("part-") || !name.endsWith(".jsonl.gz")) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(name.substring("part-".length(), name.length() - ".jsonl.gz".length()));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return index(key, "part-", ".jsonl.gz");
     }
 
     private static int summaryIndex(String key) {
+        return index(key, "summary-", ".json");
+    }
+
+    /** The number in a key's last segment {@code <prefix>NNNNN<suffix>}; -1 for any other name. */
+    private static int index(String key, String prefix, String suffix) {
         String name = key.substring(key.lastIndexOf('/') + 1);
-        if (!name.startsWith("summary-") || !name.endsWith(".json")) {
+        if (!name.startsWith(prefix) || !name.endsWith(suffix)) {
             return -1;
         }
         try {
-            return Integer.parseInt(name.substring("summary-".length(), name.length() - ".json".length()));
+            return Integer.parseInt(name.substring(prefix.length(), name.length() - suffix.length()));
         } catch (NumberFormatException e) {
             return -1;
         }
