@@ -15,7 +15,13 @@ public final class FetchFleetCli {
     /** Bronze could not be written (a full disk, a read-only directory): not the job's fault, nor the API's. */
     static final int EXIT_BRONZE_WRITE = 4;
 
+    /** Commands that run the fleet on an embedded SQS, which {@link #main} starts while the command line is parsed. */
+    static final java.util.Set<String> FLEET_COMMANDS = java.util.Set.of("run", "demo");
+
     public static void main(String[] args) {
+        if (args.length > 0 && FLEET_COMMANDS.contains(args[0])) {
+            EmbeddedSqs.startEarly();
+        }
         System.exit(execute(args));
     }
 
