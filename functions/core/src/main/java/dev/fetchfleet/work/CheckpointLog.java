@@ -361,6 +361,9 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
                 pendingBytes = 0;
                 upTo = appended;
             } catch (InterruptedException e) {
+                // Whoever waits for this writer (seal(), appenders at MAX_PENDING_BYTES) must hear that it stopped.
+                failure = new IllegalStateException("the checkpoint writer was interrupted", e);
+                written.signalAll();
                 return;
             } finally {
                 lock.unlock();
@@ -371,6 +374,10 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
                 bronze.store().put(key, concat(batch, batchBytes));
             } catch (RuntimeException e) {
                 failed = e;
+            } catch (Error e) {
+                // Out of memory assembling a large segment, or a store's own Error: had the thread died of it
+                // unrecorded, seal() and the appenders held back at MAX_PENDING_BYTES would wait for it forever.
+                failed = new IllegalStateException(e.toString(), e);
             }
             lock.lock();
             try {
