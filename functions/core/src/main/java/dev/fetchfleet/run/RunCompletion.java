@@ -104,7 +104,7 @@ public final class RunCompletion {
     /** The summary a part carries in its metadata ({@link #asMetadata}), if it carries one. */
     public Optional<PartSummary> carried(String partKey, Map<String, String> metadata) {
         String json = metadata.get(SUMMARY_METADATA);
-        return json == null ? Optional.empty() : Optional.of(fromJson(partKey, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return json == null ? Optional.empty() : Optional.ofNullable(fromJson(partKey, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     /**
@@ -406,7 +406,15 @@ public final class RunCompletion {
         if (part.isEmpty()) {
             return null;
         }
-        Optional<PartSummary> carried = carried(partKey, part.get());
+        Optional<PartSummary> carried;
+        try {
+            carried = carried(partKey, part.get()).filter(summary -> summary.tally() != null);
+        } catch (UncheckedIOException unreadable) {
+            // Metadata that does not read as a summary (cut short, not JSON, no tally: a strange answer from the store) would
+            // fail every completion, with every part there: the part itself says what its summary would have.
+            // A summary of a newer format (WireFormat.Refused) is not this: it stays refused, for a newer worker.
+            carried = Optional.empty();
+        }
         if (carried.isPresent()) {
             return carried.get();
         }
