@@ -256,7 +256,7 @@ class ChunkWorkerResumeTest {
 
     @Test
     void aCheckpointThatCannotBeWrittenHandsTheChunkBackRatherThanFailingItsRequests() throws Exception {
-        BronzeStore store = new CheckpointsRefused(new LocalBronzeStore(root));
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.startsWith("_checkpoints/"), new AtomicInteger());
         String message = chunkMessage(store, List.of("a"), 0);
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
 
@@ -271,6 +271,41 @@ class ChunkWorkerResumeTest {
         assertTrue(asked.size() < PAGES, "the chain stopped once the checkpoint could not be written: " + asked.size());
     }
 
+    @Test
+    void aFoldOfSegmentsThatCannotBeWrittenAtTheDeadlineLeavesTheCutAContinuationWithEveryPageOnce() throws Exception {
+        AtomicInteger refusedFolds = new AtomicInteger();
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.endsWith("-sealed.jsonl.gz"), refusedFolds);
+        // Segments every 0.1 s, so each invocation (about 40 pages of 20 ms) leaves several for seal() to fold.
+        String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        flatCalls.set(0);
+        Clock clock = new CallCountClock(this::calls, 40);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
+
+        ChunkResult done = null;
+        for (int invocations = 1; done == null; invocations++) {
+            assertTrue(invocations < 40, "the chain makes progress in every invocation");
+            try {
+                done = worker.process(message, clock.instant().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+            } catch (ChunkIncompleteException cut) {
+                // What a worker turns into a continuation message: not a failed delivery counted towards the DLQ.
+                assertTrue(cut.progressed(), cut.getMessage());
+            }
+        }
+
+        assertTrue(refusedFolds.get() > 0, "a fold was tried and refused");
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES, part.size());
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, part.get(page).page());
+            assertEquals(1, asked.get("a#" + page).get(), "page " + page + " asked for once");
+        }
+        assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "the small segments removed with the part written");
+    }
+
     /** Every call the API has had, pages and flat requests, repeats included. */
     private int calls() {
         return asked.values().stream().mapToInt(AtomicInteger::get).sum() + flatCalls.get();
@@ -278,6 +313,11 @@ class ChunkWorkerResumeTest {
 
     /** A chunk of chains (feed/{name}) and flat requests, with its manifest written as the dispatcher would. */
     private String chunkMessage(BronzeStore store, List<String> chains, int flat) {
+        return chunkMessage(store, chains, flat, "");
+    }
+
+    /** {@code moreFetch}: more fields of the job's fetch block, each after a comma. */
+    private String chunkMessage(BronzeStore store, List<String> chains, int flat, String moreFetch) {
         String base = "http://127.0.0.1:" + api.getAddress().getPort();
         List<String> requests = new ArrayList<>();
         chains.forEach(c -> requests.add("{\"id\":\"" + c + "\",\"url\":\"" + base + "/feed/" + c
@@ -286,7 +326,7 @@ class ChunkWorkerResumeTest {
             requests.add("{\"id\":\"flat-" + i + "\",\"url\":\"" + base + "/items/" + i + "\"}");
         }
         Job job = new JobParser(mapper).parse("{\"source\":\"feed\",\"requests\":[" + String.join(",", requests)
-                + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}}}");
+                + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}" + moreFetch + "}}");
         RequestSource.Inline inline = (RequestSource.Inline) job.requests();
         new RunFiles(store, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(),
                 RUN.ingestDate(), Instant.now(), inline.requests().size(), 1, inline.requests().size(), job.raw()));
@@ -311,11 +351,12 @@ class ChunkWorkerResumeTest {
         }
     }
 
-    /** A real store on disk whose checkpoint writes fail, as S3 does in an outage. */
-    private record CheckpointsRefused(BronzeStore store) implements BronzeStore {
+    /** A real store on disk whose plain writes of some keys fail, as S3 does in an outage; {@code refusals} counts them. */
+    private record PutsRefused(BronzeStore store, java.util.function.Predicate<String> refused, AtomicInteger refusals) implements BronzeStore {
         @Override
         public void put(String key, byte[] bytes) {
-            if (key.startsWith("_checkpoints/")) {
+            if (refused.test(key)) {
+                refusals.incrementAndGet();
                 throw new IllegalStateException("503 Slow Down");
             }
             store.put(key, bytes);
