@@ -256,7 +256,7 @@ class ChunkWorkerResumeTest {
 
     @Test
     void aCheckpointThatCannotBeWrittenHandsTheChunkBackRatherThanFailingItsRequests() throws Exception {
-        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.startsWith("_checkpoints/"), new AtomicInteger());
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.startsWith("_checkpoints/"), new AtomicInteger(), true);
         String message = chunkMessage(store, List.of("a"), 0);
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
 
@@ -274,7 +274,7 @@ class ChunkWorkerResumeTest {
     @Test
     void aFoldOfSegmentsThatCannotBeWrittenAtTheDeadlineLeavesTheCutAContinuationWithEveryPageOnce() throws Exception {
         AtomicInteger refusedFolds = new AtomicInteger();
-        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.endsWith("-sealed.jsonl.gz"), refusedFolds);
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.endsWith("-sealed.jsonl.gz"), refusedFolds, true);
         // Segments every 0.1 s, so each invocation (about 40 pages of 20 ms) leaves several for seal() to fold.
         String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
         try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
@@ -304,6 +304,52 @@ class ChunkWorkerResumeTest {
             assertEquals(1, asked.get("a#" + page).get(), "page " + page + " asked for once");
         }
         assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "the small segments removed with the part written");
+    }
+
+    @Test
+    void whatAKilledInvocationLeftInItsCheckpointIsReadOnceEachAndTheChunkGoesOnFromIt() throws Exception {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        String message = chunkMessage(local, List.of("a"), 1);
+        String base = "http://127.0.0.1:" + api.getAddress().getPort();
+        int kept = 10;
+        // The earlier invocation: pages 0..9 of chain a and the flat request, in several segments, then folded at its
+        // deadline, and killed after the fold's write and before its deletes: every entry is there twice.
+        BronzeStore killedBeforeDeletes = new PutsRefused(local, key -> false, new AtomicInteger(), false);
+        try (CheckpointLog log = new CheckpointLog(new BronzeWriter(killedBeforeDeletes, mapper), RUN, 0, Clock.systemUTC(),
+                dev.fetchfleet.Ticker.SYSTEM, Duration.ofMillis(1))) {
+            for (int page = 0; page < kept; page++) {
+                log.fetched(new BronzeRecord(RUN.runId(), RUN.source(), "a", "GET", base + "/feed/a" + (page == 0 ? "" : "?cursor=" + page),
+                        200, Map.of(), mapper.readTree("{\"items\":[\"a-" + page + "\"]}"), "json", Instant.now(), 20, 1, null, page),
+                        java.net.URI.create(base + "/feed/a?cursor=" + (page + 1)));
+                Thread.sleep(5); // a segment or so per page
+            }
+            log.fetched(new BronzeRecord(RUN.runId(), RUN.source(), "flat-0", "GET", base + "/items/0", 200, Map.of(),
+                    mapper.readTree("{\"ok\":true}"), "json", Instant.now(), 1, 1, null, 0), null);
+            log.seal();
+        }
+        List<String> left = local.list(RUN.checkpointPrefix(0));
+        assertTrue(left.size() > 2 && left.stream().anyMatch(k -> k.endsWith("-sealed.jsonl.gz")), "small segments and the fold: " + left);
+        // An empty segment, and what a kill in the middle of a local write leaves: a temp file cut short, never renamed.
+        java.nio.file.Path folder = root.resolve(RUN.checkpointPrefix(0));
+        java.nio.file.Files.write(folder.resolve("seg-0000000000000-00000000-000001.jsonl"), new byte[0]);
+        java.nio.file.Files.write(folder.resolve(".tmp-1234567890.part"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0});
+
+        ChunkResult done = ChunkWorker.create(mapper, local, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC())
+                .process(message, Instant.now().plusSeconds(300));
+
+        List<BronzeRecord> part = new BronzeWriter(local, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES + 1, part.size(), "each (request, page) once");
+        List<BronzeRecord> chain = part.stream().filter(r -> r.requestId().equals("a")).toList();
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, chain.get(page).page());
+            assertEquals("a-" + page, chain.get(page).body().get("items").get(0).asText());
+            assertEquals(page < kept ? null : 1, asked.get("a#" + page) == null ? null : asked.get("a#" + page).get(),
+                    "page " + page + ": the checkpoint's pages not asked again, the rest once");
+        }
+        assertEquals(0, flatCalls.get(), "the flat request in the checkpoint is not asked again");
+        assertTrue(done.runCompleted().isPresent());
+        assertEquals(PAGES + 1, done.runCompleted().get().records());
+        assertEquals(List.of(), local.list(RUN.checkpointsPrefix()), "every segment removed, the empty one too");
     }
 
     /** Every call the API has had, pages and flat requests, repeats included. */
@@ -351,8 +397,19 @@ class ChunkWorkerResumeTest {
         }
     }
 
-    /** A real store on disk whose plain writes of some keys fail, as S3 does in an outage; {@code refusals} counts them. */
-    private record PutsRefused(BronzeStore store, java.util.function.Predicate<String> refused, AtomicInteger refusals) implements BronzeStore {
+    /**
+     * A real store on disk whose plain writes of some keys fail, as S3 does in an outage ({@code refusals} counts them),
+     * and whose batch deletes, unless {@code deletes}, never come (the worker was killed before them).
+     */
+    private record PutsRefused(BronzeStore store, java.util.function.Predicate<String> refused, AtomicInteger refusals,
+                               boolean deletes) implements BronzeStore {
+        @Override
+        public void deleteAll(List<String> keys) {
+            if (deletes) {
+                store.deleteAll(keys);
+            }
+        }
+
         @Override
         public void put(String key, byte[] bytes) {
             if (refused.test(key)) {
