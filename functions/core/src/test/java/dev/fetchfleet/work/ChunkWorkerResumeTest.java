@@ -352,6 +352,38 @@ class ChunkWorkerResumeTest {
         assertEquals(List.of(), local.list(RUN.checkpointsPrefix()), "every segment removed, the empty one too");
     }
 
+    @Test
+    void aCheckpointSegmentThatFailsOnceLeavesNoGapTheRedeliveryGoesOnFromTheLastWrittenOne() throws Exception {
+        // The second segment's write fails once (an S3 error past the client's retries); later ones would succeed.
+        AtomicInteger checkpointPuts = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root),
+                key -> key.startsWith("_checkpoints/") && checkpointPuts.incrementAndGet() == 2, refused, true);
+        String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> worker.process(message, Instant.now().plusSeconds(300)));
+        assertTrue(failed.getMessage().contains("checkpoint could not be written"), failed.getMessage());
+        assertEquals(1, refused.get());
+        int askedInFirst = asked.size();
+        ChunkResult done = worker.process(message, Instant.now().plusSeconds(300)); // the redelivery
+
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES, part.size(), "every page once, none lost in the failed segment's interval");
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, part.get(page).page());
+            assertEquals("a-" + page, part.get(page).body().get("items").get(0).asText());
+        }
+        // Asked again: what the failed segment held and what came after it (its chain stopped at its next page).
+        int again = asked.values().stream().mapToInt(AtomicInteger::get).sum() - PAGES;
+        assertTrue(again > 0 && again <= askedInFirst, again + " pages asked again of " + askedInFirst + " asked in the first delivery");
+        assertTrue(done.runCompleted().isPresent());
+    }
+
     /** Every call the API has had, pages and flat requests, repeats included. */
     private int calls() {
         return asked.values().stream().mapToInt(AtomicInteger::get).sum() + flatCalls.get();
