@@ -249,7 +249,7 @@ public final class RunCompletion {
                 // completion took it): its _SUCCESS says the state moved, and no one else would move it. Moving it
                 // again is harmless: values only go forward, and the last success only to a later start.
                 Optional<Success> written = new RunFiles(counted, mapper).readSuccess(run);
-                if (manifest.parentSource() == null && written.isPresent() && written.get().state().advanced()) {
+                if (manifest.parentSource() == null && written.isPresent() && written.get().state() != null && written.get().state().advanced()) {
                     advanceState(run, manifest, tally);
                 }
                 return Optional.empty();
