@@ -179,6 +179,11 @@ public final class LocalBronzeStore implements BronzeStore {
             return Optional.of(Map.copyOf(metadata));
         } catch (NoSuchFileException e) {
             return Optional.of(Map.of());
+        } catch (IllegalArgumentException damaged) {
+            // A malformed \\uxxxx escape: a file damaged on disk. Metadata here only copies what its object says (a
+            // part's summary), so it reads as none and the reader works it out from the object, rather than every
+            // delivery and completion that looks at the object failing on it.
+            return Optional.of(Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the metadata of " + target, e);
         }

@@ -100,7 +100,8 @@ public final class Fetcher {
      *                          that cannot be written fails the chunk rather than its requests
      */
     public FetchReport fetchAll(RunRef run, List<RequestSpec> requests, Map<String, ChainCursor> resumeAt,
-                                FetchConfig config, Instant startDeadline, FetchProgress progress) {
+                                FetchConfig config, Instant startDeadline, FetchProgress told) {
+        Watched progress = new Watched(told);
         Semaphore inFlight = new Semaphore(config.maxInFlight(), true);
         RetryPolicy retry = new RetryPolicy(config.retry(), clock);
         // Resolved before any request starts: a secret that cannot be read fails the chunk (to be
@@ -188,15 +189,41 @@ public final class Fetcher {
         }
     }
 
-    private static void tell(FetchProgress progress, BronzeRecord record, PageAddress next) throws InterruptedException {
+    private static void tell(Watched progress, BronzeRecord record, PageAddress next) throws InterruptedException {
         try {
             if (next == null) {
-                progress.fetched(record, null);
+                progress.told.fetched(record, null);
             } else {
-                progress.fetched(record, next.url(), next.token());
+                progress.told.fetched(record, next.url(), next.token());
             }
         } catch (RuntimeException e) {
+            progress.failed = true;
             throw new ProgressFailed(e);
+        } catch (Error e) {
+            progress.failed = true;
+            throw e;
+        }
+    }
+
+    /**
+     * The progress a fetch tells, and whether a telling has failed: the chunk is then handed back whatever its
+     * other requests answer, so none is started after that (a checkpoint store in an outage would otherwise
+     * have the API asked for every request left, each answer thrown away and asked for again on redelivery).
+     */
+    private static final class Watched {
+        private final FetchProgress told;
+        private volatile boolean failed;
+
+        Watched(FetchProgress told) {
+            this.told = told;
+        }
+
+        boolean keepsBodies() {
+            return told.keepsBodies();
+        }
+
+        void answered(int status, boolean pausedHost) {
+            told.answered(status, pausedHost);
         }
     }
 
@@ -208,7 +235,7 @@ public final class Fetcher {
      * pages before it stay. A chain with a cursor starts at the cursor's page.
      */
     private Chain fetchChain(RunRef run, RequestSpec request, ChainCursor cursor, FetchConfig config, Credentials credentials,
-                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, FetchProgress progress)
+                             RetryPolicy retry, Semaphore inFlight, HostLimiter host, Instant startDeadline, Watched progress)
             throws InterruptedException {
         Paginate paginate = request.paginate();
         if (paginate == null) {
@@ -319,7 +346,7 @@ public final class Fetcher {
     private record Telling(java.util.concurrent.CompletableFuture<Void> done) {
         static final Telling NONE = new Telling(java.util.concurrent.CompletableFuture.completedFuture(null));
 
-        static Telling start(FetchProgress progress, BronzeRecord record, PageAddress next, BodyBudget.Share share) {
+        static Telling start(Watched progress, BronzeRecord record, PageAddress next, BodyBudget.Share share) {
             return new Telling(java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try (share) {
                     tell(progress, record, next);
@@ -357,7 +384,7 @@ public final class Fetcher {
      */
     private BronzeRecord fetchOne(RunRef run, RequestSpec request, FetchConfig config, Credentials credentials, RetryPolicy retry,
                                   Semaphore inFlight, HostLimiter host, Instant startDeadline, BodyBudget.Share share,
-                                  FetchProgress progress)
+                                  Watched progress)
             throws InterruptedException {
         RequestSpec recorded = request.withUrl(credentials.recorded(request.url()));
         boolean renewed = false;
@@ -365,8 +392,8 @@ public final class Fetcher {
         long startNanos = 0;
         String lastError = null;
         for (int attempt = 1; ; attempt++) {
-            if (clock.instant().isAfter(startDeadline)) {
-                return null;
+            if (clock.instant().isAfter(startDeadline) || progress.failed) {
+                return null; // handed back: the deadline, or the chunk already failed (see Watched)
             }
             if (!host.acquire(inFlight, clock, startDeadline)) {
                 return null; // the host asked for a pause that outlasts this invocation: hand it back
@@ -375,8 +402,8 @@ public final class Fetcher {
             Credentials.Signed signed = null;
             try {
                 try {
-                    if (firstStart == null && clock.instant().isAfter(startDeadline)) {
-                        return null; // queued behind the caps until the deadline: hand it back unstarted
+                    if (firstStart == null && (clock.instant().isAfter(startDeadline) || progress.failed)) {
+                        return null; // queued behind the caps until the deadline (or a failed telling): hand it back unstarted
                     }
                     if (firstStart == null) {
                         firstStart = clock.instant();

@@ -50,7 +50,8 @@ public final class RunCompletion {
     /**
      * Longer than a completion takes (reading 10,000 summaries 32 at a time is seconds), and short: a claimant
      * killed mid-completion holds a resumed run back this long. Two completers past it cannot both complete:
-     * {@code _SUCCESS} is written only if absent, and only the worker whose write won moves the state.
+     * {@code _SUCCESS} is written only if absent, and only the worker whose write won moves the state (or, when
+     * that worker's state write failed, the next completion: see {@link #complete}).
      */
     static final Duration CLAIM_LEASE = Duration.ofSeconds(30);
     private static final int PARALLEL_READS = 32;
@@ -104,7 +105,7 @@ public final class RunCompletion {
     /** The summary a part carries in its metadata ({@link #asMetadata}), if it carries one. */
     public Optional<PartSummary> carried(String partKey, Map<String, String> metadata) {
         String json = metadata.get(SUMMARY_METADATA);
-        return json == null ? Optional.empty() : Optional.of(fromJson(partKey, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return json == null ? Optional.empty() : Optional.ofNullable(fromJson(partKey, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     /**
@@ -244,6 +245,13 @@ public final class RunCompletion {
             }
             Success success = LevelCompletion.withChildren(success(run, manifest, tally, requests, counted), manifest, summaries);
             if (!new RunFiles(counted, mapper).writeSuccessIfAbsent(run, success)) {
+                // Written by a completer whose state write failed after it (its error let the claim go, and this
+                // completion took it): its _SUCCESS says the state moved, and no one else would move it. Moving it
+                // again is harmless: values only go forward, and the last success only to a later start.
+                Optional<Success> written = new RunFiles(counted, mapper).readSuccess(run);
+                if (manifest.parentSource() == null && written.isPresent() && written.get().state() != null && written.get().state().advanced()) {
+                    advanceState(run, manifest, tally);
+                }
                 return Optional.empty();
             }
             new LevelCompletion(store, mapper, clock).announce(run, manifest, success);
@@ -251,16 +259,19 @@ public final class RunCompletion {
                 return Optional.of(success); // a child level has no state of its own
             }
             if (success.state().advanced()) {
-                Incremental incremental = manifest.incremental();
-                new StateStore(store, mapper).advance(run.source(),
-                        incremental == null ? null : incremental.name(), tally.largest(),
-                        manifest.startedAt().toString(), run.runId());
+                advanceState(run, manifest, tally);
             }
             return Optional.of(success);
         } catch (RuntimeException e) {
             counted.delete(run.completionClaimKey()); // let another worker complete instead
             throw e;
         }
+    }
+
+    private void advanceState(RunRef run, Manifest manifest, PartTally tally) {
+        Incremental incremental = manifest.incremental();
+        new StateStore(store, mapper).advance(run.source(), incremental == null ? null : incremental.name(), tally.largest(),
+                manifest.startedAt().toString(), run.runId());
     }
 
     private Success success(RunRef run, Manifest manifest, PartTally tally, S3Requests requests, CountingStore counted) {
@@ -406,7 +417,15 @@ public final class RunCompletion {
         if (part.isEmpty()) {
             return null;
         }
-        Optional<PartSummary> carried = carried(partKey, part.get());
+        Optional<PartSummary> carried;
+        try {
+            carried = carried(partKey, part.get()).filter(summary -> summary.tally() != null);
+        } catch (UncheckedIOException unreadable) {
+            // Metadata that does not read as a summary (cut short, not JSON, no tally: a strange answer from the store) would
+            // fail every completion, with every part there: the part itself says what its summary would have.
+            // A summary of a newer format (WireFormat.Refused) is not this: it stays refused, for a newer worker.
+            carried = Optional.empty();
+        }
         if (carried.isPresent()) {
             return carried.get();
         }

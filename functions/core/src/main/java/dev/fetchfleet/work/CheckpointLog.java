@@ -279,13 +279,29 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
         thread.join();
         OPEN.remove(this);
         if (small.size() > 1 && all != null) {
+            // The fold only spares the next invocation reads: what it holds is durable in the small segments
+            // already. So a fold that cannot be written or cleaned up is left be; thrown, it would turn a clean
+            // cut (a continuation message) into a failed delivery, counted towards the dead-letter queue.
             String sealed = prefix + "seg-" + writer + "-sealed.jsonl.gz";
-            bronze.store().put(sealed, gzip(all));
-            bronze.store().deleteAll(small);
+            try {
+                bronze.store().put(sealed, gzip(all));
+            } catch (RuntimeException e) {
+                return;
+            }
             lock.lock();
             try {
-                segments.clear();
                 segments.add(sealed);
+            } finally {
+                lock.unlock();
+            }
+            try {
+                bronze.store().deleteAll(small); // killed before this: repeats, which reading drops
+            } catch (RuntimeException e) {
+                return;
+            }
+            lock.lock();
+            try {
+                segments.removeAll(small);
             } finally {
                 lock.unlock();
             }
@@ -361,6 +377,9 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
                 pendingBytes = 0;
                 upTo = appended;
             } catch (InterruptedException e) {
+                // Whoever waits for this writer (seal(), appenders at MAX_PENDING_BYTES) must hear that it stopped.
+                failure = new IllegalStateException("the checkpoint writer was interrupted", e);
+                written.signalAll();
                 return;
             } finally {
                 lock.unlock();
@@ -371,6 +390,10 @@ final class CheckpointLog implements FetchProgress, AutoCloseable {
                 bronze.store().put(key, concat(batch, batchBytes));
             } catch (RuntimeException e) {
                 failed = e;
+            } catch (Error e) {
+                // Out of memory assembling a large segment, or a store's own Error: had the thread died of it
+                // unrecorded, seal() and the appenders held back at MAX_PENDING_BYTES would wait for it forever.
+                failed = new IllegalStateException(e.toString(), e);
             }
             lock.lock();
             try {

@@ -74,6 +74,21 @@ class LocalBronzeStoreTest {
     }
 
     @Test
+    void aMetadataFileThatDoesNotParseReadsAsNoMetadataRatherThanFailingEveryHead() throws IOException {
+        LocalBronzeStore store = new LocalBronzeStore(root);
+        String key = "source=posts/ingest_date=2026-03-01/run_id=r1/part-00000.jsonl.gz";
+        assertTrue(store.putIfAbsent(key, upload("part"), java.util.Map.of("fetchfleet-summary", "{\"chunk\":0}")));
+        // Damaged on disk (a crash before the file's blocks reached it, a hand edit): a malformed \\u escape.
+        Files.writeString(root.resolve("source=posts/ingest_date=2026-03-01/run_id=r1/.part-00000.jsonl.gz.meta"),
+                "fetchfleet-summary=\\u00zz\n");
+
+        // Before, head threw IllegalArgumentException ("Malformed \\uxxxx encoding"): every delivery of the chunk and
+        // every completion of its run failed on it. The metadata is a copy of what the part says: read as none,
+        // the part's summary is worked out from the part.
+        assertEquals(Optional.of(java.util.Map.of()), store.head(key));
+    }
+
+    @Test
     void putReplacesAnExistingObject() {
         LocalBronzeStore store = new LocalBronzeStore(root);
         store.put("a/b.json", bytes("first"));

@@ -225,6 +225,56 @@ class CompletionFromSummariesTest {
         assertTrue(new RunCompletion(local, mapper, later).partDone(RUN, 1, 2).isPresent(), "the dead worker's claim has lapsed");
     }
 
+    /** Writes chunk {@code c}'s part (two records) carrying {@code carried} as its summary metadata, verbatim. */
+    private void writePartCarrying(BronzeStore store, int c, String carried) {
+        byte[] part = new BronzeWriter(store, mapper).encodePart(List.of(record("r" + c + "a", 200), record("r" + c + "b", 200)));
+        assertTrue(store.putIfAbsent(RUN.partKey(c), new Upload(part.length, () -> new ByteArrayInputStream(part)),
+                carried == null ? Map.of() : Map.of(RunCompletion.SUMMARY_METADATA, carried)));
+    }
+
+    @Test
+    void aPartWhoseCarriedSummaryIsUnreadableIsSummarisedFromThePartAndTheRunCompletes() {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        new RunFiles(local, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 10, 5, 2,
+                mapper.createObjectNode().put("source", "posts")));
+        writePartCarryingItsSummary(local, 0, "2026-03-01");
+        // A strange answer from the store: metadata cut short, not JSON at all, empty, JSON without a tally.
+        writePartCarrying(local, 1, "{\"schema_version\":1,\"chunk\":1,\"tally\":{\"requ");
+        writePartCarrying(local, 2, "<Error><Code>InternalError</Code></Error>");
+        writePartCarrying(local, 3, "");
+        writePartCarrying(local, 4, "{\"schema_version\":1,\"chunk\":4}");
+        CountingStore counted = new CountingStore(local);
+
+        // Before, each delivery's completion threw "cannot read the part summary" and let go of its claim:
+        // every part was there and the run could never complete.
+        Success success = new RunCompletion(counted, mapper, clock).partDone(RUN, 4, 5, true).orElseThrow();
+
+        assertEquals(10, success.requests());
+        assertEquals(Map.of("200", 9L, "404", 1L), success.statusCounts());
+        assertEquals(4, counted.counted().count(S3Requests.Kind.GET, "parts"), "only the four unreadable ones read: " + counted.counted());
+        for (int c = 1; c <= 4; c++) {
+            assertTrue(local.exists(RUN.summaryKey(c)), "chunk " + c + "'s summary kept as an object, for a completer after");
+        }
+    }
+
+    @Test
+    void aPartSummaryOfAFutureVersionIsRefusedNamingItsPartAndTheClaimIsLetGo() {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        new RunFiles(local, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 4, 2, 2,
+                mapper.createObjectNode().put("source", "posts")));
+        writePartCarryingItsSummary(local, 0, "2026-03-01");
+        writePartCarrying(local, 1, "{\"schema_version\":99,\"chunk\":1}");
+
+        // Not summarised from the part: a newer worker wrote it, and this one must not read its fields as defaults.
+        dev.fetchfleet.WireFormat.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(dev.fetchfleet.WireFormat.Refused.class,
+                () -> new RunCompletion(local, mapper, clock).partDone(RUN, 1, 2, true));
+
+        assertTrue(refused.getMessage().contains("part-00001.jsonl.gz"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("newer"), refused.getMessage());
+        assertTrue(!local.exists(RUN.completionClaimKey()), "the claim is let go at once, for a newer worker to complete the run");
+        assertTrue(!local.exists(RUN.successKey()));
+    }
+
     /** The local store, with every group LIST held until all workers list, and _SUCCESS writes counted. */
     private record Racing(BronzeStore store, CyclicBarrier together, AtomicInteger successWrites) implements BronzeStore {
         @Override

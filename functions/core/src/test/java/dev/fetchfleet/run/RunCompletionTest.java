@@ -283,6 +283,81 @@ class RunCompletionTest {
     }
 
     @Test
+    void aStateWriteThatFailsAfterSuccessIsMadeByTheNextCompletionOfTheRun() throws IOException {
+        files.writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 2, 1, 2,
+                mapper.createObjectNode().put("source", "posts"))
+                .withIncremental(new Incremental("cursor", "items", "at", "2026-01-01T00:00:00Z", false, FailureTolerance.NONE)));
+        writer.writePart(RUN, 0, List.of(items("a", "2026-02-01T00:00:00Z"), items("b", "2026-02-02T00:00:00Z")));
+        // The completer's state write fails once (an S3 error past the client's retries), after its _SUCCESS.
+        dev.fetchfleet.bronze.BronzeStore stateFailsOnce = new StateWriteFailsOnce(store);
+
+        assertThrows(IllegalStateException.class, () -> new RunCompletion(stateFailsOnce, mapper, clock).completeIfDone(RUN));
+        assertTrue(files.readSuccess(RUN).orElseThrow().state().advanced(), "_SUCCESS says the state moved");
+
+        // The chunk is redelivered (its delivery failed with the completion's error) and completes the run again.
+        assertEquals(Optional.empty(), new RunCompletion(stateFailsOnce, mapper, clock).completeIfDone(RUN), "_SUCCESS is not written twice");
+
+        // Before, nobody moved it: the next run asked again from 2026-01-01 while _SUCCESS said the state had moved.
+        assertEquals("2026-02-02T00:00:00Z", new StateStore(store, mapper).read("posts").orElseThrow().values().get("cursor"));
+        assertEquals("run-1", new StateStore(store, mapper).read("posts").orElseThrow().lastSuccessRunId());
+    }
+
+    /** The local store, whose first compare-and-set of a source's state fails as S3 does in an outage. */
+    private record StateWriteFailsOnce(LocalBronzeStore store, java.util.concurrent.atomic.AtomicBoolean failed) implements dev.fetchfleet.bronze.BronzeStore {
+        StateWriteFailsOnce(LocalBronzeStore store) {
+            this(store, new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
+        @Override
+        public boolean putIfVersion(String key, byte[] bytes, String version) {
+            if (key.startsWith("_state/") && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("503 Slow Down");
+            }
+            return store.putIfVersion(key, bytes, version);
+        }
+
+        @Override
+        public void put(String key, byte[] bytes) {
+            store.put(key, bytes);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] bytes) {
+            return store.putIfAbsent(key, bytes);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            return store.get(key);
+        }
+
+        @Override
+        public boolean exists(String key) {
+            return store.exists(key);
+        }
+
+        @Override
+        public Optional<Versioned> getVersioned(String key) {
+            return store.getVersioned(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            return store.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            store.delete(key);
+        }
+
+        @Override
+        public String locate(String key) {
+            return store.locate(key);
+        }
+    }
+
+    @Test
     void aManifestWrittenBeforeTheTypedFieldTakesItsIncrementalFromItsJob() throws IOException {
         String written = "{\"run_id\": \"run-1\", \"source\": \"posts\", \"ingest_date\": \"2026-03-01\", "
                 + "\"started_at\": \"2026-03-01T12:00:00Z\", \"requests\": 1, \"chunks\": 1, \"chunk_size\": 1, "

@@ -256,7 +256,7 @@ class ChunkWorkerResumeTest {
 
     @Test
     void aCheckpointThatCannotBeWrittenHandsTheChunkBackRatherThanFailingItsRequests() throws Exception {
-        BronzeStore store = new CheckpointsRefused(new LocalBronzeStore(root));
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.startsWith("_checkpoints/"), new AtomicInteger(), true);
         String message = chunkMessage(store, List.of("a"), 0);
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
 
@@ -271,6 +271,119 @@ class ChunkWorkerResumeTest {
         assertTrue(asked.size() < PAGES, "the chain stopped once the checkpoint could not be written: " + asked.size());
     }
 
+    @Test
+    void aFoldOfSegmentsThatCannotBeWrittenAtTheDeadlineLeavesTheCutAContinuationWithEveryPageOnce() throws Exception {
+        AtomicInteger refusedFolds = new AtomicInteger();
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.endsWith("-sealed.jsonl.gz"), refusedFolds, true);
+        // Segments every 0.1 s, so each invocation (about 40 pages of 20 ms) leaves several for seal() to fold.
+        String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        flatCalls.set(0);
+        Clock clock = new CallCountClock(this::calls, 40);
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
+
+        ChunkResult done = null;
+        for (int invocations = 1; done == null; invocations++) {
+            assertTrue(invocations < 40, "the chain makes progress in every invocation");
+            try {
+                done = worker.process(message, clock.instant().plus(ChunkWorker.WRITE_MARGIN).plusMillis(1_600));
+            } catch (ChunkIncompleteException cut) {
+                // What a worker turns into a continuation message: not a failed delivery counted towards the DLQ.
+                assertTrue(cut.progressed(), cut.getMessage());
+            }
+        }
+
+        assertTrue(refusedFolds.get() > 0, "a fold was tried and refused");
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES, part.size());
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, part.get(page).page());
+            assertEquals(1, asked.get("a#" + page).get(), "page " + page + " asked for once");
+        }
+        assertEquals(List.of(), store.list(RUN.checkpointsPrefix()), "the small segments removed with the part written");
+    }
+
+    @Test
+    void whatAKilledInvocationLeftInItsCheckpointIsReadOnceEachAndTheChunkGoesOnFromIt() throws Exception {
+        LocalBronzeStore local = new LocalBronzeStore(root);
+        String message = chunkMessage(local, List.of("a"), 1);
+        String base = "http://127.0.0.1:" + api.getAddress().getPort();
+        int kept = 10;
+        // The earlier invocation: pages 0..9 of chain a and the flat request, in several segments, then folded at its
+        // deadline, and killed after the fold's write and before its deletes: every entry is there twice.
+        BronzeStore killedBeforeDeletes = new PutsRefused(local, key -> false, new AtomicInteger(), false);
+        try (CheckpointLog log = new CheckpointLog(new BronzeWriter(killedBeforeDeletes, mapper), RUN, 0, Clock.systemUTC(),
+                dev.fetchfleet.Ticker.SYSTEM, Duration.ofMillis(1))) {
+            for (int page = 0; page < kept; page++) {
+                log.fetched(new BronzeRecord(RUN.runId(), RUN.source(), "a", "GET", base + "/feed/a" + (page == 0 ? "" : "?cursor=" + page),
+                        200, Map.of(), mapper.readTree("{\"items\":[\"a-" + page + "\"]}"), "json", Instant.now(), 20, 1, null, page),
+                        java.net.URI.create(base + "/feed/a?cursor=" + (page + 1)));
+                Thread.sleep(5); // a segment or so per page
+            }
+            log.fetched(new BronzeRecord(RUN.runId(), RUN.source(), "flat-0", "GET", base + "/items/0", 200, Map.of(),
+                    mapper.readTree("{\"ok\":true}"), "json", Instant.now(), 1, 1, null, 0), null);
+            log.seal();
+        }
+        List<String> left = local.list(RUN.checkpointPrefix(0));
+        assertTrue(left.size() > 2 && left.stream().anyMatch(k -> k.endsWith("-sealed.jsonl.gz")), "small segments and the fold: " + left);
+        // An empty segment, and what a kill in the middle of a local write leaves: a temp file cut short, never renamed.
+        java.nio.file.Path folder = root.resolve(RUN.checkpointPrefix(0));
+        java.nio.file.Files.write(folder.resolve("seg-0000000000000-00000000-000001.jsonl"), new byte[0]);
+        java.nio.file.Files.write(folder.resolve(".tmp-1234567890.part"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0});
+
+        ChunkResult done = ChunkWorker.create(mapper, local, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC())
+                .process(message, Instant.now().plusSeconds(300));
+
+        List<BronzeRecord> part = new BronzeWriter(local, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES + 1, part.size(), "each (request, page) once");
+        List<BronzeRecord> chain = part.stream().filter(r -> r.requestId().equals("a")).toList();
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, chain.get(page).page());
+            assertEquals("a-" + page, chain.get(page).body().get("items").get(0).asText());
+            assertEquals(page < kept ? null : 1, asked.get("a#" + page) == null ? null : asked.get("a#" + page).get(),
+                    "page " + page + ": the checkpoint's pages not asked again, the rest once");
+        }
+        assertEquals(0, flatCalls.get(), "the flat request in the checkpoint is not asked again");
+        assertTrue(done.runCompleted().isPresent());
+        assertEquals(PAGES + 1, done.runCompleted().get().records());
+        assertEquals(List.of(), local.list(RUN.checkpointsPrefix()), "every segment removed, the empty one too");
+    }
+
+    @Test
+    void aCheckpointSegmentThatFailsOnceLeavesNoGapTheRedeliveryGoesOnFromTheLastWrittenOne() throws Exception {
+        // The second segment's write fails once (an S3 error past the client's retries); later ones would succeed.
+        AtomicInteger checkpointPuts = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        BronzeStore store = new PutsRefused(new LocalBronzeStore(root),
+                key -> key.startsWith("_checkpoints/") && checkpointPuts.incrementAndGet() == 2, refused, true);
+        String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+        ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
+
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> worker.process(message, Instant.now().plusSeconds(300)));
+        assertTrue(failed.getMessage().contains("checkpoint could not be written"), failed.getMessage());
+        assertEquals(1, refused.get());
+        int askedInFirst = asked.size();
+        ChunkResult done = worker.process(message, Instant.now().plusSeconds(300)); // the redelivery
+
+        List<BronzeRecord> part = new BronzeWriter(store, mapper).readPart(RUN.partKey(0));
+        assertEquals(PAGES, part.size(), "every page once, none lost in the failed segment's interval");
+        for (int page = 0; page < PAGES; page++) {
+            assertEquals(page, part.get(page).page());
+            assertEquals("a-" + page, part.get(page).body().get("items").get(0).asText());
+        }
+        // Asked again: what the failed segment held and what came after it (its chain stopped at its next page).
+        int again = asked.values().stream().mapToInt(AtomicInteger::get).sum() - PAGES;
+        assertTrue(again > 0 && again <= askedInFirst, again + " pages asked again of " + askedInFirst + " asked in the first delivery");
+        assertTrue(done.runCompleted().isPresent());
+    }
+
     /** Every call the API has had, pages and flat requests, repeats included. */
     private int calls() {
         return asked.values().stream().mapToInt(AtomicInteger::get).sum() + flatCalls.get();
@@ -278,6 +391,11 @@ class ChunkWorkerResumeTest {
 
     /** A chunk of chains (feed/{name}) and flat requests, with its manifest written as the dispatcher would. */
     private String chunkMessage(BronzeStore store, List<String> chains, int flat) {
+        return chunkMessage(store, chains, flat, "");
+    }
+
+    /** {@code moreFetch}: more fields of the job's fetch block, each after a comma. */
+    private String chunkMessage(BronzeStore store, List<String> chains, int flat, String moreFetch) {
         String base = "http://127.0.0.1:" + api.getAddress().getPort();
         List<String> requests = new ArrayList<>();
         chains.forEach(c -> requests.add("{\"id\":\"" + c + "\",\"url\":\"" + base + "/feed/" + c
@@ -286,7 +404,7 @@ class ChunkWorkerResumeTest {
             requests.add("{\"id\":\"flat-" + i + "\",\"url\":\"" + base + "/items/" + i + "\"}");
         }
         Job job = new JobParser(mapper).parse("{\"source\":\"feed\",\"requests\":[" + String.join(",", requests)
-                + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}}}");
+                + "],\"fetch\":{\"timeoutSeconds\":1,\"perHost\":{\"maxConcurrency\":8,\"requestsPerSecond\":1000}" + moreFetch + "}}");
         RequestSource.Inline inline = (RequestSource.Inline) job.requests();
         new RunFiles(store, mapper).writeManifest(new Manifest(RUN.runId(), RUN.source(),
                 RUN.ingestDate(), Instant.now(), inline.requests().size(), 1, inline.requests().size(), job.raw()));
@@ -311,11 +429,23 @@ class ChunkWorkerResumeTest {
         }
     }
 
-    /** A real store on disk whose checkpoint writes fail, as S3 does in an outage. */
-    private record CheckpointsRefused(BronzeStore store) implements BronzeStore {
+    /**
+     * A real store on disk whose plain writes of some keys fail, as S3 does in an outage ({@code refusals} counts them),
+     * and whose batch deletes, unless {@code deletes}, never come (the worker was killed before them).
+     */
+    private record PutsRefused(BronzeStore store, java.util.function.Predicate<String> refused, AtomicInteger refusals,
+                               boolean deletes) implements BronzeStore {
+        @Override
+        public void deleteAll(List<String> keys) {
+            if (deletes) {
+                store.deleteAll(keys);
+            }
+        }
+
         @Override
         public void put(String key, byte[] bytes) {
-            if (key.startsWith("_checkpoints/")) {
+            if (refused.test(key)) {
+                refusals.incrementAndGet();
                 throw new IllegalStateException("503 Slow Down");
             }
             store.put(key, bytes);
