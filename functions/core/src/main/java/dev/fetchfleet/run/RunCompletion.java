@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -42,8 +43,9 @@ import java.util.concurrent.Semaphore;
  * {@link RunRef#completionClaimKey()} ({@code If-None-Match: *}: AWS S3, S3Mock 5.2 and moto 5.2 refuse it
  * with 412 when the key exists; the local store links a file, which fails when the target exists), read
  * back after a moment, as S3Mock's check is not atomic (see {@link #claim}). A
- * claim older than {@link #CLAIM_LEASE} whose run has no {@code _SUCCESS} was left by a worker that died
- * while completing: it is taken over with a compare-and-set on its ETag.
+ * claim older than {@link #CLAIM_LEASE} that does not say its completion finished was left by a worker that
+ * died while completing: it is taken over with a compare-and-set on its ETag. Died after {@code _SUCCESS},
+ * before the state moved, its taker moves the state; the claim says {@code completed_at} once all is done.
  */
 public final class RunCompletion {
 
@@ -248,25 +250,35 @@ public final class RunCompletion {
                 // Written by a completer whose state write failed after it (its error let the claim go, and this
                 // completion took it): its _SUCCESS says the state moved, and no one else would move it. Moving it
                 // again is harmless: values only go forward, and the last success only to a later start.
+                // The same for a completer killed between the two (its claim taken over past the lease, see claim()).
                 Optional<Success> written = new RunFiles(counted, mapper).readSuccess(run);
                 if (manifest.parentSource() == null && written.isPresent() && written.get().state() != null && written.get().state().advanced()) {
                     advanceState(run, manifest, tally);
                 }
+                markCompleted(counted, run);
                 return Optional.empty();
             }
             new LevelCompletion(store, mapper, clock).announce(run, manifest, success);
-            if (manifest.parentSource() != null) {
-                return Optional.of(success); // a child level has no state of its own
-            }
-            if (success.state().advanced()) {
+            if (manifest.parentSource() == null && success.state().advanced()) { // a child level has no state of its own
                 advanceState(run, manifest, tally);
             }
+            markCompleted(counted, run);
             return Optional.of(success);
         } catch (RuntimeException e) {
             counted.delete(run.completionClaimKey()); // let another worker complete instead
             throw e;
         }
     }
+
+    /**
+     * The claim rewritten to say its completion finished, state and all: a later completer (a redelivery) then
+     * leaves the run be, where a claim left as it was says its claimant may have died before moving the state.
+     */
+    private void markCompleted(CountingStore counted, RunRef run) {
+        counted.put(run.completionClaimKey(), toJson(Map.of(COMPLETED_AT, clock.instant().toString())));
+    }
+
+    private static final String COMPLETED_AT = "completed_at";
 
     private void advanceState(RunRef run, Manifest manifest, PartTally tally) {
         Incremental incremental = manifest.incremental();
@@ -311,24 +323,26 @@ public final class RunCompletion {
         if (counted.putIfAbsent(run.completionClaimKey(), mine)) {
             return heldBy(counted, run, token);
         }
-        if (counted.exists(run.successKey())) {
-            return false; // completed: the usual case for a worker that was not last
-        }
         Optional<BronzeStore.Versioned> held = counted.getVersioned(run.completionClaimKey());
         if (held.isEmpty()) {
             return counted.putIfAbsent(run.completionClaimKey(), mine) && heldBy(counted, run, token); // released since
         }
         Instant claimedAt;
         try {
-            claimedAt = Instant.parse(mapper.readTree(held.get().bytes()).path("claimed_at").asText());
+            JsonNode claim = mapper.readTree(held.get().bytes());
+            if (claim.hasNonNull(COMPLETED_AT)) {
+                return false; // completed, state and all: the usual case for a worker that was not last
+            }
+            claimedAt = Instant.parse(claim.path("claimed_at").asText());
         } catch (IOException | RuntimeException unreadable) {
             claimedAt = Instant.EPOCH;
         }
         if (Duration.between(claimedAt, clock.instant()).compareTo(CLAIM_LEASE) < 0) {
             return false; // another worker is completing now
         }
-        return counted.putIfVersion(run.completionClaimKey(), mine, held.get().version())
-                && heldBy(counted, run, token) && !counted.exists(run.successKey());
+        // Its claimant died while completing: before _SUCCESS, or after it and before the state moved (or
+        // before a run of an earlier version marked its claim). complete() finds which.
+        return counted.putIfVersion(run.completionClaimKey(), mine, held.get().version()) && heldBy(counted, run, token);
     }
 
     /** How long a claimant waits before reading its claim back: longer than racing PUTs take to land. */

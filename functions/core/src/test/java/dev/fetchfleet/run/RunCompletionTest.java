@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
+import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.S3Requests;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.job.FailureTolerance;
@@ -302,16 +304,58 @@ class RunCompletionTest {
         assertEquals("run-1", new StateStore(store, mapper).read("posts").orElseThrow().lastSuccessRunId());
     }
 
-    /** The local store, whose first compare-and-set of a source's state fails as S3 does in an outage. */
-    private record StateWriteFailsOnce(LocalBronzeStore store, java.util.concurrent.atomic.AtomicBoolean failed) implements dev.fetchfleet.bronze.BronzeStore {
+    @Test
+    void aCompleterKilledAfterSuccessBeforeTheStateMovedLeavesItToTheNextCompletionPastTheClaimsLease() throws IOException {
+        files.writeManifest(new Manifest(RUN.runId(), RUN.source(), RUN.ingestDate(), STARTED, 2, 1, 2,
+                mapper.createObjectNode().put("source", "posts"))
+                .withIncremental(new Incremental("cursor", "items", "at", "2026-01-01T00:00:00Z", false, FailureTolerance.NONE)));
+        writer.writePart(RUN, 0, List.of(items("a", "2026-02-01T00:00:00Z"), items("b", "2026-02-02T00:00:00Z")));
+        // Killed at its state write: no error path runs, so its claim stays as a kill -9 leaves it.
+        dev.fetchfleet.bronze.BronzeStore killedAtStateWrite = new StateWriteFailsOnce(store, new java.util.concurrent.atomic.AtomicBoolean(),
+                () -> new Killed());
+
+        assertThrows(Killed.class, () -> new RunCompletion(killedAtStateWrite, mapper, clock).completeIfDone(RUN));
+        assertTrue(files.readSuccess(RUN).orElseThrow().state().advanced(), "_SUCCESS says the state moved");
+        assertTrue(store.exists(RUN.completionClaimKey()), "the killed completer's claim stays");
+
+        assertEquals(Optional.empty(), new RunCompletion(store, mapper, clock).completeIfDone(RUN), "within the lease the claimant may be at work");
+        assertEquals(Optional.empty(), new StateStore(store, mapper).read("posts"));
+
+        // Before, a completed run's claim was never taken over: the next run asked again from 2026-01-01.
+        Clock later = Clock.offset(clock, RunCompletion.CLAIM_LEASE.plusSeconds(1));
+        assertEquals(Optional.empty(), new RunCompletion(store, mapper, later).completeIfDone(RUN), "_SUCCESS is not written twice");
+        assertEquals("2026-02-02T00:00:00Z", new StateStore(store, mapper).read("posts").orElseThrow().values().get("cursor"));
+        assertEquals("run-1", new StateStore(store, mapper).read("posts").orElseThrow().lastSuccessRunId());
+
+        // Done, state and all, the claim says so: a redelivery after that reads no summary and moves nothing.
+        CountingStore counted = new CountingStore(store);
+        Clock muchLater = Clock.offset(clock, RunCompletion.CLAIM_LEASE.multipliedBy(10));
+        assertEquals(Optional.empty(), new RunCompletion(counted, mapper, muchLater).completeIfDone(RUN));
+        assertEquals(0, counted.counted().total(S3Requests.Kind.HEAD) + counted.counted().count(S3Requests.Kind.GET, "parts"),
+                "no summary read again: " + counted.counted());
+        assertEquals(1, counted.counted().total(S3Requests.Kind.PUT), "only the claim's refused conditional PUT: " + counted.counted());
+        assertTrue(mapper.readTree(store.get(RUN.completionClaimKey()).orElseThrow()).hasNonNull("completed_at"), "the claim says done");
+    }
+
+    /** What a kill -9 does to the completer, as far as the code after it can tell: nothing runs on. */
+    private static final class Killed extends Error {
+    }
+
+    /** The local store, whose first compare-and-set of a source's state fails as S3 does in an outage (or as {@code failure} says). */
+    private record StateWriteFailsOnce(LocalBronzeStore store, java.util.concurrent.atomic.AtomicBoolean failed,
+                                       java.util.function.Supplier<? extends Throwable> failure) implements dev.fetchfleet.bronze.BronzeStore {
         StateWriteFailsOnce(LocalBronzeStore store) {
-            this(store, new java.util.concurrent.atomic.AtomicBoolean());
+            this(store, new java.util.concurrent.atomic.AtomicBoolean(), () -> new IllegalStateException("503 Slow Down"));
         }
 
         @Override
         public boolean putIfVersion(String key, byte[] bytes, String version) {
             if (key.startsWith("_state/") && failed.compareAndSet(false, true)) {
-                throw new IllegalStateException("503 Slow Down");
+                Throwable thrown = failure.get();
+                if (thrown instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) thrown;
             }
             return store.putIfVersion(key, bytes, version);
         }
