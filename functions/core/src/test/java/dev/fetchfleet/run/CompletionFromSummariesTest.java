@@ -1,5 +1,6 @@
 package dev.fetchfleet.run;
 
+import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -276,7 +277,7 @@ class CompletionFromSummariesTest {
     }
 
     /** The local store, with every group LIST held until all workers list, and _SUCCESS writes counted. */
-    private record Racing(BronzeStore store, CyclicBarrier together, AtomicInteger successWrites) implements BronzeStore {
+    private record Racing(BronzeStore store, CyclicBarrier together, AtomicInteger successWrites) implements ForwardingStore {
         @Override
         public List<String> list(String prefix) {
             try {
@@ -293,41 +294,6 @@ class CompletionFromSummariesTest {
                 successWrites.incrementAndGet();
             }
             return store.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            store.put(key, bytes);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return store.exists(key);
-        }
-
-        @Override
-        public Optional<Versioned> getVersioned(String key) {
-            return store.getVersioned(key);
-        }
-
-        @Override
-        public boolean putIfVersion(String key, byte[] bytes, String version) {
-            return store.putIfVersion(key, bytes, version);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public String locate(String key) {
-            return store.locate(key);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fetchfleet.run;
 
+import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -343,7 +344,7 @@ class RunCompletionTest {
 
     /** The local store, whose first compare-and-set of a source's state fails as S3 does in an outage (or as {@code failure} says). */
     private record StateWriteFailsOnce(LocalBronzeStore store, java.util.concurrent.atomic.AtomicBoolean failed,
-                                       java.util.function.Supplier<? extends Throwable> failure) implements dev.fetchfleet.bronze.BronzeStore {
+                                       java.util.function.Supplier<? extends Throwable> failure) implements ForwardingStore {
         StateWriteFailsOnce(LocalBronzeStore store) {
             this(store, new java.util.concurrent.atomic.AtomicBoolean(), () -> new IllegalStateException("503 Slow Down"));
         }
@@ -358,46 +359,6 @@ class RunCompletionTest {
                 throw (RuntimeException) thrown;
             }
             return store.putIfVersion(key, bytes, version);
-        }
-
-        @Override
-        public void put(String key, byte[] bytes) {
-            store.put(key, bytes);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return store.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return store.exists(key);
-        }
-
-        @Override
-        public Optional<Versioned> getVersioned(String key) {
-            return store.getVersioned(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return store.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public String locate(String key) {
-            return store.locate(key);
         }
     }
 

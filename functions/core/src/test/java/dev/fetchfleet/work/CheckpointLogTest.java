@@ -1,5 +1,6 @@
 package dev.fetchfleet.work;
 
+import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,7 +121,7 @@ class CheckpointLogTest {
     }
 
     /** A store whose plain writes hang until released. */
-    private record StuckWrites(BronzeStore store, CountDownLatch writing, CountDownLatch release) implements BronzeStore {
+    private record StuckWrites(BronzeStore store, CountDownLatch writing, CountDownLatch release) implements ForwardingStore {
         @Override
         public void put(String key, byte[] bytes) {
             writing.countDown();
@@ -130,46 +131,6 @@ class CheckpointLogTest {
                 Thread.currentThread().interrupt();
             }
             store.put(key, bytes);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return store.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public java.util.Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return store.exists(key);
-        }
-
-        @Override
-        public java.util.Optional<Versioned> getVersioned(String key) {
-            return store.getVersioned(key);
-        }
-
-        @Override
-        public boolean putIfVersion(String key, byte[] bytes, String version) {
-            return store.putIfVersion(key, bytes, version);
-        }
-
-        @Override
-        public java.util.List<String> list(String prefix) {
-            return store.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public String locate(String key) {
-            return store.locate(key);
         }
     }
 }

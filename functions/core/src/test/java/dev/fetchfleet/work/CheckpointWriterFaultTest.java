@@ -1,5 +1,6 @@
 package dev.fetchfleet.work;
 
+import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,53 +59,13 @@ class CheckpointWriterFaultTest {
     }
 
     /** A real store on disk whose checkpoint writes die as a JVM out of memory does. */
-    private record CheckpointPutsDie(BronzeStore store) implements BronzeStore {
+    private record CheckpointPutsDie(BronzeStore store) implements ForwardingStore {
         @Override
         public void put(String key, byte[] bytes) {
             if (key.startsWith("_checkpoints/")) {
                 throw new OutOfMemoryError("Java heap space");
             }
             store.put(key, bytes);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return store.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return store.exists(key);
-        }
-
-        @Override
-        public Optional<Versioned> getVersioned(String key) {
-            return store.getVersioned(key);
-        }
-
-        @Override
-        public boolean putIfVersion(String key, byte[] bytes, String version) {
-            return store.putIfVersion(key, bytes, version);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return store.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public String locate(String key) {
-            return store.locate(key);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fetchfleet.work;
 
+import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -434,7 +435,7 @@ class ChunkWorkerResumeTest {
      * and whose batch deletes, unless {@code deletes}, never come (the worker was killed before them).
      */
     private record PutsRefused(BronzeStore store, java.util.function.Predicate<String> refused, AtomicInteger refusals,
-                               boolean deletes) implements BronzeStore {
+                               boolean deletes) implements ForwardingStore {
         @Override
         public void deleteAll(List<String> keys) {
             if (deletes) {
@@ -449,46 +450,6 @@ class ChunkWorkerResumeTest {
                 throw new IllegalStateException("503 Slow Down");
             }
             store.put(key, bytes);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] bytes) {
-            return store.putIfAbsent(key, bytes);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return store.exists(key);
-        }
-
-        @Override
-        public Optional<Versioned> getVersioned(String key) {
-            return store.getVersioned(key);
-        }
-
-        @Override
-        public boolean putIfVersion(String key, byte[] bytes, String version) {
-            return store.putIfVersion(key, bytes, version);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            return store.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public String locate(String key) {
-            return store.locate(key);
         }
     }
 }
