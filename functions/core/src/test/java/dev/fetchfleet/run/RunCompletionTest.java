@@ -1,6 +1,5 @@
 package dev.fetchfleet.run;
 
-import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +13,10 @@ import dev.fetchfleet.Json;
 import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.CountingStore;
-import dev.fetchfleet.bronze.S3Requests;
+import dev.fetchfleet.bronze.ForwardingStore;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.bronze.S3Requests;
 import dev.fetchfleet.job.FailureTolerance;
 import dev.fetchfleet.job.Incremental;
 import dev.fetchfleet.state.StateStore;

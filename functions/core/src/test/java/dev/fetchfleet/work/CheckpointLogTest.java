@@ -1,6 +1,5 @@
 package dev.fetchfleet.work;
 
-import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.ForwardingStore;
 import dev.fetchfleet.bronze.LocalBronzeStore;
 import dev.fetchfleet.bronze.RunRef;
 import dev.fetchfleet.bronze.S3Requests;
@@ -121,6 +121,33 @@ class CheckpointLogTest {
     }
 
     /** A store whose plain writes hang until released. */
+    @Test
+    void aShutdownAsksEveryOpenLogToWriteAtOnceNotOneAfterAnotherOnceEachHasGivenUp() throws Exception {
+        int logs = 3;
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(logs);
+        // A store that hangs (an endpoint gone quiet): each log's write waits in it until released.
+        BronzeWriter bronze = new BronzeWriter(new StuckWrites(new LocalBronzeStore(root), writing, release), mapper);
+        java.util.List<CheckpointLog> open = new java.util.ArrayList<>();
+        for (int chunk = 0; chunk < logs; chunk++) {
+            // An interval of an hour: only the flush makes them write.
+            CheckpointLog log = new CheckpointLog(bronze, RUN, chunk, Clock.systemUTC(), dev.fetchfleet.Ticker.SYSTEM, Duration.ofHours(1));
+            log.fetched(page("c" + chunk, 0), null);
+            open.add(log);
+        }
+        Thread shutdown = Thread.ofPlatform().start(() -> CheckpointLog.flushAll(open, Duration.ofSeconds(30)));
+        try {
+            // Before, the second log was asked only once the first had waited out its 30 s.
+            assertTrue(writing.await(20, TimeUnit.SECONDS), "every log's write began: " + (logs - writing.getCount()) + " of " + logs);
+        } finally {
+            release.countDown();
+            shutdown.join();
+            for (CheckpointLog log : open) {
+                log.close();
+            }
+        }
+    }
+
     private record StuckWrites(BronzeStore store, CountDownLatch writing, CountDownLatch release) implements ForwardingStore {
         @Override
         public void put(String key, byte[] bytes) {

@@ -1,6 +1,5 @@
 package dev.fetchfleet.work;
 
-import dev.fetchfleet.bronze.ForwardingStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +13,7 @@ import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.CountingStore;
+import dev.fetchfleet.bronze.ForwardingStore;
 import dev.fetchfleet.bronze.S3Requests;
 import dev.fetchfleet.run.RunCompletion;
 import dev.fetchfleet.run.Success;
