@@ -46,6 +46,19 @@ final class OAuth2Tokens {
     /** Longest body a token answer may have: tokens are small, and a huge answer is not one. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final Duration MAX_EARLY = Duration.ofSeconds(60);
+    /**
+     * How long a refusal stands for the same credentials: a chunk's thousand requests share one answer
+     * rather than each asking the refusing endpoint again; after it, a fixed secret is tried again.
+     */
+    static final Duration REFUSAL_HELD = Duration.ofSeconds(60);
+
+    /** The last refusal, for the credentials that got it, until {@code until}. */
+    private record Refusal(Auth.OAuth2 auth, String message, Instant until) {
+        @Override
+        public String toString() {
+            return "Refusal[" + message + "]"; // never the credentials it holds
+        }
+    }
 
     private final HttpClient http;
     private final ObjectMapper mapper;
@@ -55,6 +68,7 @@ final class OAuth2Tokens {
     private volatile Token token;
     /** A rotated refresh token the server handed back; it replaces the configured one for this worker's life. */
     private volatile String rotatedRefreshToken;
+    private Refusal refusal; // guarded by renewing
 
     OAuth2Tokens(HttpClient http, ObjectMapper mapper, Clock clock, Destinations destinations) {
         this.http = http;
@@ -82,7 +96,18 @@ final class OAuth2Tokens {
             if (fresh(held)) {
                 return held; // another request renewed it while this one waited
             }
-            token = ask(auth, config);
+            if (refusal != null && refusal.auth().equals(auth) && clock.instant().isBefore(refusal.until())) {
+                throw new Refused(refusal.message());
+            }
+            try {
+                token = ask(auth, config);
+            } catch (Refused refused) {
+                // Without this, every request waiting here asked again and got the same refusal: one token
+                // request per request of the chunk, toward an endpoint that already said no.
+                refusal = new Refusal(auth, refused.getMessage(), clock.instant().plus(REFUSAL_HELD));
+                throw refused;
+            }
+            refusal = null;
             return token;
         } finally {
             renewing.unlock();
@@ -171,6 +196,11 @@ final class OAuth2Tokens {
         Instant renewAt = null;
         if (expiresIn != null && (expiresIn.isNumber() || expiresIn.isTextual() && expiresIn.asText().matches("\\d+"))) {
             Duration life = Duration.ofMillis((long) (expiresIn.asDouble() * 1000));
+            if (life.isNegative() || life.isZero()) {
+                // A lifetime over before it starts says nothing usable: taken as none, the token is kept
+                // until a 401, rather than every request asking for a token of its own.
+                return new Token(access.asText(), null);
+            }
             // Renewed a tenth of its life early (at most a minute): a request sent just before then still
             // arrives while the token holds.
             Duration early = life.dividedBy(10).compareTo(MAX_EARLY) > 0 ? MAX_EARLY : life.dividedBy(10);

@@ -1,0 +1,105 @@
+package dev.fetchfleet.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fetchfleet.Json;
+import dev.fetchfleet.bronze.RunRef;
+import dev.fetchfleet.job.Auth;
+import dev.fetchfleet.job.FetchConfig;
+import dev.fetchfleet.job.RequestSpec;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A token endpoint's strange answers: a refusal or a lifetime that is already over must not turn a chunk's
+ * requests into one token request each, and no answer puts the client secret or a token into a record.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StrangeTokenAnswersTest {
+
+    private static final RunRef RUN = new RunRef("posts", "2026-03-01", "run-1");
+    private static final String SECRET = "cs-77a1-SECRET";
+    private static final String TOKEN = "at-5e0c-SECRET";
+
+    private final ObjectMapper mapper = Json.newMapper();
+    private final HttpClient http = Fetcher.newHttpClient(Duration.ofSeconds(2));
+
+    @AfterEach
+    void closeClient() {
+        http.shutdownNow();
+    }
+
+    private static List<RequestSpec> requests(LoopbackApi api, int n) {
+        return IntStream.range(0, n).mapToObj(i -> new RequestSpec("r" + i, "GET", api.uri("/items/" + i), Map.of(), null)).toList();
+    }
+
+    private static FetchConfig config(LoopbackApi api, int inFlight) {
+        return new FetchConfig(inFlight, new FetchConfig.PerHost(inFlight, 10_000), 5, new FetchConfig.Retry(3, 1, 5))
+                .withAuth(new Auth.OAuth2("client_credentials", api.uri("/token"), "client-1", SECRET, null, "body", null));
+    }
+
+    private static long tokenRequests(LoopbackApi api) {
+        return api.received().stream().filter(r -> r.path().equals("/token")).count();
+    }
+
+    /** Without the fix every one of the 20 requests asked the refusing endpoint again: 20 token requests. */
+    @Test
+    void aTokenEndpointThatRefusesTheClientIsAskedOnceForAChunkNotOncePerRequest() throws Exception {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (exchange.getRequestURI().getPath().equals("/token")) {
+                LoopbackApi.json(exchange, 401, "{\"error\": \"invalid_client\", \"error_description\": \"secret " + SECRET + " is wrong\"}");
+            } else {
+                LoopbackApi.json(exchange, 200, "{}");
+            }
+        })) {
+            var report = new Fetcher(http, mapper, Clock.systemUTC()).fetchAll(RUN, requests(api, 20), config(api, 4),
+                    Instant.now().plusSeconds(60));
+
+            assertEquals(20, report.records().size(), "every request ends as a record");
+            assertTrue(report.records().stream().allMatch(r -> r.status() == null
+                    && r.error().contains("answered HTTP 401 (invalid_client)")), report.records()::toString);
+            assertEquals(1, tokenRequests(api), "the refusal is the endpoint's answer for the chunk, not asked for again per request");
+            assertEquals(0, api.received().stream().filter(r -> r.path().startsWith("/items")).count(), "no API call without a token");
+            assertFalse(mapper.writeValueAsString(report.records()).contains("SECRET"), report.records()::toString);
+        }
+    }
+
+    /**
+     * A lifetime of zero or less says nothing usable: without the fix the token counted as run out before it
+     * was used, and each of 10 requests asked for one of its own (10 token requests for 10 requests).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3600", "0.0004"})
+    void aTokenWhoseLifetimeIsZeroOrNegativeIsKeptUntilA401(String expiresIn) throws Exception {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (exchange.getRequestURI().getPath().equals("/token")) {
+                LoopbackApi.json(exchange, 200, "{\"access_token\": \"" + TOKEN + "\", \"expires_in\": " + expiresIn + "}");
+            } else if (("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                LoopbackApi.json(exchange, 200, "{}");
+            } else {
+                LoopbackApi.json(exchange, 401, "{}");
+            }
+        })) {
+            var report = new Fetcher(http, mapper, Clock.systemUTC()).fetchAll(RUN, requests(api, 10), config(api, 1),
+                    Instant.now().plusSeconds(60));
+
+            assertTrue(report.records().stream().allMatch(r -> r.status() == 200), report.records()::toString);
+            assertEquals(1, tokenRequests(api), "expires_in " + expiresIn + ": one token serves the chunk until the API refuses it");
+            assertFalse(mapper.writeValueAsString(report.records()).contains("SECRET"), report.records()::toString);
+        }
+    }
+}
