@@ -43,6 +43,20 @@ final class OAuth2Tokens {
         }
     }
 
+    /** The token endpoint asked for a pause (429 or 5xx with Retry-After): no token request before {@code wait} is over. */
+    static final class Throttled extends IOException {
+        private final Duration wait;
+
+        Throttled(String message, Duration wait) {
+            super(message);
+            this.wait = wait;
+        }
+
+        Duration waitLeft() {
+            return wait;
+        }
+    }
+
     /** Longest body a token answer may have: tokens are small, and a huge answer is not one. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final Duration MAX_EARLY = Duration.ofSeconds(60);
@@ -69,12 +83,16 @@ final class OAuth2Tokens {
     /** A rotated refresh token the server handed back; it replaces the configured one for this worker's life. */
     private volatile String rotatedRefreshToken;
     private Refusal refusal; // guarded by renewing
+    /** When the token endpoint's Retry-After ends; null when it asked for none. Guarded by renewing. */
+    private Instant pausedUntil;
+    private final RetryPolicy retryAfters;
 
     OAuth2Tokens(HttpClient http, ObjectMapper mapper, Clock clock, Destinations destinations) {
         this.http = http;
         this.mapper = mapper;
         this.clock = clock;
         this.destinations = destinations;
+        this.retryAfters = new RetryPolicy(FetchConfig.Retry.DEFAULT, clock);
     }
 
     /**
@@ -98,6 +116,13 @@ final class OAuth2Tokens {
             }
             if (refusal != null && refusal.auth().equals(auth) && clock.instant().isBefore(refusal.until())) {
                 throw new Refused(refusal.message());
+            }
+            Instant now = clock.instant();
+            if (pausedUntil != null && now.isBefore(pausedUntil)) {
+                // Without this, each request waiting here asked again at once, each attempt of each
+                // request: the endpoint's Retry-After was heard by no one.
+                throw new Throttled("token endpoint " + auth.tokenUrl() + " asked for a pause until " + pausedUntil,
+                        Duration.between(now, pausedUntil));
             }
             try {
                 token = ask(auth, config);
@@ -177,7 +202,13 @@ final class OAuth2Tokens {
             // not JSON: said below by status, never by content (it may echo a credential)
         }
         if (status == 429 || status >= 500) {
-            throw new IOException("token endpoint " + auth.tokenUrl() + " answered HTTP " + status);
+            String said = "token endpoint " + auth.tokenUrl() + " answered HTTP " + status;
+            java.util.Optional<Duration> pause = retryAfters.retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            if (pause.isPresent()) {
+                pausedUntil = clock.instant().plus(pause.get());
+                throw new Throttled(said + " with Retry-After " + pause.get().toSeconds() + " s", pause.get());
+            }
+            throw new IOException(said);
         }
         if (status < 200 || status >= 300) {
             // Only the OAuth2 error code: an error description may quote what was sent.

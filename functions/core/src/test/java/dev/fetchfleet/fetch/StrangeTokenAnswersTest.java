@@ -102,4 +102,40 @@ class StrangeTokenAnswersTest {
             assertFalse(mapper.writeValueAsString(report.records()).contains("SECRET"), report.records()::toString);
         }
     }
+
+    /**
+     * A token endpoint that answers 429 with Retry-After: 1, and 429 again to anything asked inside that second.
+     * Without the fix the requests asked again at once, each attempt of each: 20 requests of 3 attempts made
+     * dozens of token requests inside the pause and ended as errors; now one asks after the pause, and all succeed.
+     */
+    @Test
+    void aTokenEndpointsRetryAfterIsObeyedByEveryRequestWaitingForAToken() throws Exception {
+        java.util.concurrent.atomic.AtomicLong pausedUntilNanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger insidePause = new java.util.concurrent.atomic.AtomicInteger();
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            if (exchange.getRequestURI().getPath().equals("/token")) {
+                long until = pausedUntilNanos.get();
+                if (until == 0 || System.nanoTime() < until) {
+                    if (until != 0) {
+                        insidePause.incrementAndGet();
+                    }
+                    pausedUntilNanos.compareAndSet(0, System.nanoTime() + 1_000_000_000L);
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    LoopbackApi.json(exchange, 429, "{\"error\": \"slow down\"}");
+                } else {
+                    LoopbackApi.json(exchange, 200, "{\"access_token\": \"" + TOKEN + "\", \"expires_in\": 3600}");
+                }
+            } else {
+                LoopbackApi.json(exchange, ("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization")) ? 200 : 401, "{}");
+            }
+        })) {
+            var report = new Fetcher(http, mapper, Clock.systemUTC()).fetchAll(RUN, requests(api, 20), config(api, 4),
+                    Instant.now().plusSeconds(60));
+
+            assertEquals(0, insidePause.get(), "token requests sent inside the endpoint's Retry-After");
+            assertEquals(2, tokenRequests(api), "one refused with Retry-After, one after it");
+            assertTrue(report.records().stream().allMatch(r -> r.status() == 200), report.records()::toString);
+            assertFalse(mapper.writeValueAsString(report.records()).contains("SECRET"), report.records()::toString);
+        }
+    }
 }
