@@ -212,7 +212,8 @@ final class OAuth2Tokens {
         }
         if (status < 200 || status >= 300) {
             // Only the OAuth2 error code: an error description may quote what was sent.
-            String code = answer != null && answer.path("error").isTextual() ? " (" + answer.get("error").asText() + ")" : "";
+            String code = answer != null && answer.path("error").isTextual() && isErrorCode(answer.get("error").asText(), auth)
+                    ? " (" + answer.get("error").asText() + ")" : "";
             throw new Refused("token endpoint " + auth.tokenUrl() + " answered HTTP " + status + code + " to grant " + auth.grant());
         }
         JsonNode access = answer == null ? null : answer.get("access_token");
@@ -238,6 +239,23 @@ final class OAuth2Tokens {
             renewAt = asked.plus(life).minus(early);
         }
         return new Token(access.asText(), renewAt);
+    }
+
+    /**
+     * Whether the endpoint's {@code error} reads as an OAuth2 error code (RFC 6749 5.2: invalid_client and the
+     * like) and holds no credential: the field is the server's to fill, and without this check one that echoed
+     * the client secret or refresh token there put it into every refused request's bronze record.
+     */
+    private static boolean isErrorCode(String error, Auth.OAuth2 auth) {
+        if (!error.matches("[a-z][a-z0-9_]{0,63}")) {
+            return false;
+        }
+        for (String secret : new String[] {auth.clientSecret(), auth.refreshToken()}) {
+            if (secret != null && !secret.isEmpty() && error.contains(secret)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String encode(String text) {

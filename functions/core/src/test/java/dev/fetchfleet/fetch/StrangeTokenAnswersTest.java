@@ -138,4 +138,27 @@ class StrangeTokenAnswersTest {
             assertFalse(mapper.writeValueAsString(report.records()).contains("SECRET"), report.records()::toString);
         }
     }
+
+    /**
+     * A refusing endpoint that echoes the client secret in its OAuth2 {@code error} field (not only in the
+     * description): without the fix the secret, or a 60 KB "code", went into every request's bronze error.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {SECRET, "bad_secret_" + SECRET, "lowercase_secret_x", "long"})
+    void aTokenEndpointsErrorFieldReachesARecordOnlyAsAnErrorCode(String error) throws Exception {
+        String echoed = error.equals("long") ? "x".repeat(60_000) : error;
+        String lowercaseSecret = "lowercase_secret_x";
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) ->
+                LoopbackApi.json(exchange, 400, "{\"error\": \"" + echoed + "\"}"))) {
+            FetchConfig config = new FetchConfig(1, new FetchConfig.PerHost(1, 10_000), 5, new FetchConfig.Retry(1, 1, 5))
+                    .withAuth(new Auth.OAuth2("client_credentials", api.uri("/token"), "client-1",
+                            error.equals(lowercaseSecret) ? lowercaseSecret : SECRET, null, "body", null));
+            var report = new Fetcher(http, mapper, Clock.systemUTC()).fetchAll(RUN, requests(api, 1), config, Instant.now().plusSeconds(60));
+
+            String recorded = report.records().getFirst().error();
+            assertTrue(recorded.contains("answered HTTP 400 to grant client_credentials"), recorded);
+            assertFalse(recorded.contains(SECRET) || recorded.contains(lowercaseSecret), recorded);
+            assertTrue(recorded.length() < 500, "a short error: " + recorded.length() + " chars");
+        }
+    }
 }
