@@ -430,6 +430,11 @@ public final class Fetcher {
             } catch (IOException | TimeoutException e) {
                 lastError = ResponseRecords.describe(e);
                 tokenPause = e instanceof OAuth2Tokens.Throttled throttled ? throttled.waitLeft() : null;
+                if (tokenPause != null) {
+                    // No request to this host can go without a token: the host waits as the token endpoint
+                    // asked, so a pause past the deadline hands the chunk back delayed by it, not at once.
+                    host.pause(tokenPause.toNanos());
+                }
             } finally {
                 inFlight.release();
             }

@@ -161,4 +161,26 @@ class StrangeTokenAnswersTest {
             assertTrue(recorded.length() < 500, "a short error: " + recorded.length() + " chars");
         }
     }
+
+    /**
+     * A token endpoint's Retry-After longer than the invocation has left: the requests go back unstarted, the
+     * chunk delayed by what is left of the pause. Without the fix it went back with no delay, to be delivered
+     * again at once and handed back again, for as long as the pause lasted.
+     */
+    @Test
+    void aTokenEndpointsPausePastTheDeadlineHandsTheChunkBackDelayedByIt() throws Exception {
+        try (LoopbackApi api = LoopbackApi.start((exchange, n) -> {
+            exchange.getResponseHeaders().set("Retry-After", "120");
+            LoopbackApi.json(exchange, 503, "{}");
+        })) {
+            var report = new Fetcher(http, mapper, Clock.systemUTC()).fetchAll(RUN, requests(api, 3), config(api, 1),
+                    Instant.now().plusSeconds(20));
+
+            assertEquals(List.of(), report.records(), report.records()::toString);
+            assertEquals(3, report.unfinished().size());
+            assertEquals(1, tokenRequests(api));
+            assertTrue(report.retryAfter().compareTo(Duration.ofSeconds(60)) > 0 && report.retryAfter().compareTo(Duration.ofSeconds(120)) <= 0,
+                    "delayed by what is left of the token endpoint's 120 s: " + report.retryAfter());
+        }
+    }
 }
