@@ -392,6 +392,7 @@ public final class Fetcher {
         long startNanos = 0;
         String lastError = null;
         for (int attempt = 1; ; attempt++) {
+            Duration tokenPause = null;
             if (clock.instant().isAfter(startDeadline) || progress.failed) {
                 return null; // handed back: the deadline, or the chunk already failed (see Watched)
             }
@@ -428,6 +429,12 @@ public final class Fetcher {
                 }
             } catch (IOException | TimeoutException e) {
                 lastError = ResponseRecords.describe(e);
+                tokenPause = e instanceof OAuth2Tokens.Throttled throttled ? throttled.waitLeft() : null;
+                if (tokenPause != null) {
+                    // No request to this host can go without a token: the host waits as the token endpoint
+                    // asked, so a pause past the deadline hands the chunk back delayed by it, not at once.
+                    host.pause(tokenPause.toNanos());
+                }
             } finally {
                 inFlight.release();
             }
@@ -455,6 +462,8 @@ public final class Fetcher {
                 if (retryAfter.isPresent()) {
                     wait = retryAfter.get();
                 }
+            } else if (tokenPause != null) {
+                wait = tokenPause; // the token endpoint's Retry-After, as an API's own is obeyed
             }
             if (clock.instant().plus(wait).isAfter(startDeadline)) {
                 // A long Retry-After (or backoff) must not keep the worker past its deadline, where it

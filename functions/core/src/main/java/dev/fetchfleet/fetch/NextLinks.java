@@ -31,9 +31,23 @@ final class NextLinks {
             return "next link to another host refused (add it to paginate.allowHosts to follow it): " + shown;
         } else if (!"http".equalsIgnoreCase(next.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
             return "next link is not http(s), refused: " + shown;
+        } else if ("https".equalsIgnoreCase(request.url().getScheme()) && "http".equalsIgnoreCase(next.getScheme())
+                && !paginate.allowHosts().contains(nextHost)) {
+            // Every page carries the job's credentials: an answer alone must not steer them onto plain http.
+            return "next link from https to plain http refused (add the host to paginate.allowHosts to follow it): " + shown;
+        } else if (nextHost.equalsIgnoreCase(request.url().getHost()) && port(next) != port(request.url())
+                && !paginate.allowHosts().contains(nextHost)) {
+            // Another port is another server (another origin): without this it got the job's credentials
+            // on the strength of the host name alone.
+            return "next link to another port of the host refused (add the host to paginate.allowHosts to follow it): " + shown;
         } else if (seen.contains(next)) {
             return "pagination cycle: the next link " + shown + " was already fetched in this chain";
         }
         return null;
+    }
+
+    /** The port a URL reaches, its scheme's default when it names none. */
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 }

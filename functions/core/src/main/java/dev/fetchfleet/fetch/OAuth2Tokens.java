@@ -43,9 +43,36 @@ final class OAuth2Tokens {
         }
     }
 
+    /** The token endpoint asked for a pause (429 or 5xx with Retry-After): no token request before {@code wait} is over. */
+    static final class Throttled extends IOException {
+        private final Duration wait;
+
+        Throttled(String message, Duration wait) {
+            super(message);
+            this.wait = wait;
+        }
+
+        Duration waitLeft() {
+            return wait;
+        }
+    }
+
     /** Longest body a token answer may have: tokens are small, and a huge answer is not one. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final Duration MAX_EARLY = Duration.ofSeconds(60);
+    /**
+     * How long a refusal stands for the same credentials: a chunk's thousand requests share one answer
+     * rather than each asking the refusing endpoint again; after it, a fixed secret is tried again.
+     */
+    static final Duration REFUSAL_HELD = Duration.ofSeconds(60);
+
+    /** The last refusal, for the credentials that got it, until {@code until}. */
+    private record Refusal(Auth.OAuth2 auth, String message, Instant until) {
+        @Override
+        public String toString() {
+            return "Refusal[" + message + "]"; // never the credentials it holds
+        }
+    }
 
     private final HttpClient http;
     private final ObjectMapper mapper;
@@ -55,12 +82,17 @@ final class OAuth2Tokens {
     private volatile Token token;
     /** A rotated refresh token the server handed back; it replaces the configured one for this worker's life. */
     private volatile String rotatedRefreshToken;
+    private Refusal refusal; // guarded by renewing
+    /** When the token endpoint's Retry-After ends; null when it asked for none. Guarded by renewing. */
+    private Instant pausedUntil;
+    private final RetryPolicy retryAfters;
 
     OAuth2Tokens(HttpClient http, ObjectMapper mapper, Clock clock, Destinations destinations) {
         this.http = http;
         this.mapper = mapper;
         this.clock = clock;
         this.destinations = destinations;
+        this.retryAfters = new RetryPolicy(FetchConfig.Retry.DEFAULT, clock);
     }
 
     /**
@@ -82,7 +114,25 @@ final class OAuth2Tokens {
             if (fresh(held)) {
                 return held; // another request renewed it while this one waited
             }
-            token = ask(auth, config);
+            if (refusal != null && refusal.auth().equals(auth) && clock.instant().isBefore(refusal.until())) {
+                throw new Refused(refusal.message());
+            }
+            Instant now = clock.instant();
+            if (pausedUntil != null && now.isBefore(pausedUntil)) {
+                // Without this, each request waiting here asked again at once, each attempt of each
+                // request: the endpoint's Retry-After was heard by no one.
+                throw new Throttled("token endpoint " + auth.tokenUrl() + " asked for a pause until " + pausedUntil,
+                        Duration.between(now, pausedUntil));
+            }
+            try {
+                token = ask(auth, config);
+            } catch (Refused refused) {
+                // Without this, every request waiting here asked again and got the same refusal: one token
+                // request per request of the chunk, toward an endpoint that already said no.
+                refusal = new Refusal(auth, refused.getMessage(), clock.instant().plus(REFUSAL_HELD));
+                throw refused;
+            }
+            refusal = null;
             return token;
         } finally {
             renewing.unlock();
@@ -152,11 +202,18 @@ final class OAuth2Tokens {
             // not JSON: said below by status, never by content (it may echo a credential)
         }
         if (status == 429 || status >= 500) {
-            throw new IOException("token endpoint " + auth.tokenUrl() + " answered HTTP " + status);
+            String said = "token endpoint " + auth.tokenUrl() + " answered HTTP " + status;
+            java.util.Optional<Duration> pause = retryAfters.retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            if (pause.isPresent()) {
+                pausedUntil = clock.instant().plus(pause.get());
+                throw new Throttled(said + " with Retry-After " + pause.get().toSeconds() + " s", pause.get());
+            }
+            throw new IOException(said);
         }
         if (status < 200 || status >= 300) {
             // Only the OAuth2 error code: an error description may quote what was sent.
-            String code = answer != null && answer.path("error").isTextual() ? " (" + answer.get("error").asText() + ")" : "";
+            String code = answer != null && answer.path("error").isTextual() && isErrorCode(answer.get("error").asText(), auth)
+                    ? " (" + answer.get("error").asText() + ")" : "";
             throw new Refused("token endpoint " + auth.tokenUrl() + " answered HTTP " + status + code + " to grant " + auth.grant());
         }
         JsonNode access = answer == null ? null : answer.get("access_token");
@@ -171,12 +228,34 @@ final class OAuth2Tokens {
         Instant renewAt = null;
         if (expiresIn != null && (expiresIn.isNumber() || expiresIn.isTextual() && expiresIn.asText().matches("\\d+"))) {
             Duration life = Duration.ofMillis((long) (expiresIn.asDouble() * 1000));
+            if (life.isNegative() || life.isZero()) {
+                // A lifetime over before it starts says nothing usable: taken as none, the token is kept
+                // until a 401, rather than every request asking for a token of its own.
+                return new Token(access.asText(), null);
+            }
             // Renewed a tenth of its life early (at most a minute): a request sent just before then still
             // arrives while the token holds.
             Duration early = life.dividedBy(10).compareTo(MAX_EARLY) > 0 ? MAX_EARLY : life.dividedBy(10);
             renewAt = asked.plus(life).minus(early);
         }
         return new Token(access.asText(), renewAt);
+    }
+
+    /**
+     * Whether the endpoint's {@code error} reads as an OAuth2 error code (RFC 6749 5.2: invalid_client and the
+     * like) and holds no credential: the field is the server's to fill, and without this check one that echoed
+     * the client secret or refresh token there put it into every refused request's bronze record.
+     */
+    private static boolean isErrorCode(String error, Auth.OAuth2 auth) {
+        if (!error.matches("[a-z][a-z0-9_]{0,63}")) {
+            return false;
+        }
+        for (String secret : new String[] {auth.clientSecret(), auth.refreshToken()}) {
+            if (secret != null && !secret.isEmpty() && error.contains(secret)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String encode(String text) {

@@ -193,13 +193,21 @@ final class Pagination {
         return DotPath.at(node, dotPath);
     }
 
-    /** A link or cursor value: empty when absent, null or blank (the last page); an object or a list is no value. */
+    /** A link or cursor value: empty when absent, null, false or blank (the last page); an object, a list or true is no value. */
     private static Optional<String> text(JsonNode node, String what) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (node.isContainerNode()) {
             throw new BadNextLink(what + " is " + (node.isArray() ? "a list" : "an object") + ", not a value: " + quoted(node.toString()));
+        }
+        if (node.isBoolean()) {
+            // "next": false is how some APIs say "last page": before, it was sent on as the cursor "false" (or
+            // followed as the relative URL "false"), one request too many ending the chain in an error.
+            if (node.booleanValue()) {
+                throw new BadNextLink(what + " is true, not a value");
+            }
+            return Optional.empty();
         }
         String value = node.asText();
         return value.isBlank() ? Optional.empty() : Optional.of(value);

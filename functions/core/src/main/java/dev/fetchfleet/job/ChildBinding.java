@@ -49,7 +49,13 @@ public final class ChildBinding {
         String urlText = fill(child.url(), values, true);
         java.net.URI url = RequestReader.url(urlText, "url", problems, child.fetch().allowLinkLocal());
         Map<String, String> headers = new LinkedHashMap<>();
-        child.headers().forEach((name, value) -> headers.put(name, fill(value, values, false)));
+        Map<String, String> boundHeaders = new LinkedHashMap<>();
+        child.headers().forEach((name, value) -> {
+            headers.put(name, fill(value, values, false));
+            if (JobParser.PLACEHOLDER.matcher(value).find()) {
+                boundHeaders.put(name.toLowerCase(java.util.Locale.ROOT), headers.get(name));
+            }
+        });
         for (Map.Entry<String, String> header : headers.entrySet()) {
             if (RequestReader.CONTROL.matcher(header.getValue()).find()) {
                 return new Unbound("headers." + header.getKey() + ": a bound value holds a carriage return, line feed or NUL");
@@ -59,7 +65,9 @@ public final class ChildBinding {
             return new Unbound("url: " + problems.getFirst().value() + " " + problems.getFirst().message());
         }
         JsonNode body = child.body() == null ? null : fill(child.body(), values, nodes);
-        return new Request(new RequestSpec(RequestReader.defaultId(child.method(), url, body), child.method(), url, headers, body,
+        // A header filled from the item is part of what the request asks: without it in the id, two items that
+        // differed only there made one child, the other dropped quietly as its duplicate (or as "shared").
+        return new Request(new RequestSpec(RequestReader.defaultId(child.method(), url, body, boundHeaders), child.method(), url, headers, body,
                 child.paginate()), values);
     }
 

@@ -238,9 +238,27 @@ final class RequestReader {
 
     /** A stable id: the same method, URL and body give the same id in every run. */
     static String defaultId(String method, URI url, JsonNode body) {
+        return hashId(method + ' ' + url + '\n' + (body == null ? "" : body.toString()));
+    }
+
+    /**
+     * A stable id of a request whose {@code varying} headers were filled from an answer (a child's): they join
+     * the hash, so two items that differ only in a header make two requests, not one that drops the other.
+     * Without such headers it is {@link #defaultId(String, URI, JsonNode)}.
+     */
+    static String defaultId(String method, URI url, JsonNode body, Map<String, String> varying) {
+        if (varying.isEmpty()) {
+            return defaultId(method, url, body);
+        }
+        StringBuilder text = new StringBuilder(method + ' ' + url + '\n' + (body == null ? "" : body.toString()));
+        new java.util.TreeMap<>(varying).forEach((name, value) -> text.append('\n').append(name).append(": ").append(value));
+        return hashId(text.toString());
+    }
+
+    private static String hashId(String text) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((method + ' ' + url + '\n' + (body == null ? "" : body.toString())).getBytes(StandardCharsets.UTF_8));
+            sha.update(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest(), 0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

@@ -129,7 +129,8 @@ class ChildrenParsingTest {
         assertEquals("issue 42", bound.request().body().get("label").asText());
         assertEquals(Map.of("repo", "a b/c", "n", "42"), bound.values());
         assertEquals(bound.request().id(), ((ChildBinding.Request) ChildBinding.bind(child, item)).request().id());
-        assertEquals(RequestReader.defaultId("POST", bound.request().url(), bound.request().body()), bound.request().id());
+        assertEquals(RequestReader.defaultId("POST", bound.request().url(), bound.request().body(), Map.of("x-repo", "a b/c")),
+                bound.request().id(), "the header filled from the item is part of the id");
 
         JsonNode noRepo = Json.newMapper().valueToTree(Map.of("number", 42));
         assertTrue(assertInstanceOf(ChildBinding.Unbound.class, ChildBinding.bind(child, noRepo)).error().contains("repo.name"));
