@@ -36,9 +36,9 @@ final class NextLinks {
             // Every page carries the job's credentials: an answer alone must not steer them onto plain http.
             return "next link from https to plain http refused (add the host to paginate.allowHosts to follow it): " + shown;
         } else if (nextHost.equalsIgnoreCase(request.url().getHost()) && port(next) != port(request.url())
-                && !paginate.allowHosts().contains(nextHost)) {
+                && next.getScheme().equalsIgnoreCase(request.url().getScheme()) && !paginate.allowHosts().contains(nextHost)) {
             // Another port is another server (another origin): without this it got the job's credentials
-            // on the strength of the host name alone.
+            // on the strength of the host name alone. An upgrade from http to https (80 to 443) is not that.
             return "next link to another port of the host refused (add the host to paginate.allowHosts to follow it): " + shown;
         } else if (seen.contains(next)) {
             return "pagination cycle: the next link " + shown + " was already fetched in this chain";

@@ -95,4 +95,15 @@ class NextLinkOriginTest {
         assertNull(NextLinks.refusal(nextUrl(List.of()), first, URI.create("https://api.example.com:443/items?page=2"), 0, Set.of(), false),
                 "the default port written out is the same origin");
     }
+
+    /** Checked on the validator alone: an API called on http that links its next page on https is followed. */
+    @Test
+    void aNextLinkFromHttpToHttpsOfTheSameHostIsAnUpgradeNotAnotherPort() {
+        RequestSpec first = new RequestSpec("r1", "GET", URI.create("http://api.example.com/items"), Map.of(), null);
+        for (String next : List.of("https://api.example.com/items?page=2", "https://api.example.com:443/items?page=2")) {
+            assertNull(NextLinks.refusal(nextUrl(List.of()), first, URI.create(next), 0, Set.of(), false), next);
+        }
+        String refusal = NextLinks.refusal(nextUrl(List.of()), first, URI.create("http://api.example.com:8080/items?page=2"), 0, Set.of(), false);
+        assertTrue(refusal != null && refusal.contains("another port"), "the same scheme on another port still is: " + refusal);
+    }
 }
