@@ -34,7 +34,8 @@ class CheckpointLogTest {
     @TempDir
     Path root;
 
-    private static BronzeRecord page(String chain, int page) {
+    /** Page {@code page} of chain {@code chain}, as a worker would tell it (for this package's checkpoint tests). */
+    static BronzeRecord page(String chain, int page) {
         return new BronzeRecord("run-1", "feed", chain, "GET", "https://api.example.com/" + chain + "?p=" + page, 200,
                 Map.of(), null, null, Instant.parse("2026-11-30T00:00:00Z"), 5, 1, null, page);
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fetchfleet.Json;
 import dev.fetchfleet.Ticker;
-import dev.fetchfleet.bronze.BronzeRecord;
 import dev.fetchfleet.bronze.BronzeStore;
 import dev.fetchfleet.bronze.BronzeWriter;
 import dev.fetchfleet.bronze.ForwardingStore;
@@ -16,9 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,24 +34,19 @@ class CheckpointWriterFaultTest {
     @TempDir
     Path root;
 
-    private static BronzeRecord page(String chain, int page) {
-        return new BronzeRecord("run-1", "feed", chain, "GET", "https://api.example.com/" + chain + "?p=" + page, 200,
-                Map.of(), null, null, Instant.parse("2026-11-30T00:00:00Z"), 5, 1, null, page);
-    }
-
     @Test
     @Timeout(60)
     void aWriterKilledByAnErrorFailsTheSealInsteadOfHangingIt() throws Exception {
         BronzeWriter bronze = new BronzeWriter(new CheckpointPutsDie(new LocalBronzeStore(root)), mapper);
         try (CheckpointLog log = new CheckpointLog(bronze, RUN, 0, Clock.systemUTC(), Ticker.SYSTEM, Duration.ofMillis(20))) {
-            log.fetched(page("a", 0), URI.create("https://api.example.com/a?p=1"));
+            log.fetched(CheckpointLogTest.page("a", 0), URI.create("https://api.example.com/a?p=1"));
 
             IllegalStateException failed = assertThrows(IllegalStateException.class, log::seal);
 
             assertTrue(failed.getMessage().contains("checkpoint could not be written"), failed.getMessage());
             assertTrue(failed.getMessage().contains("Java heap space"), "says what the writer died of: " + failed.getMessage());
             // And every later page of every chain stops, as after a store's own error.
-            assertThrows(IllegalStateException.class, () -> log.fetched(page("a", 1), null));
+            assertThrows(IllegalStateException.class, () -> log.fetched(CheckpointLogTest.page("a", 1), null));
         }
     }
 
