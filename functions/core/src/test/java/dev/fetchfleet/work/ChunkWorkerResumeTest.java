@@ -107,12 +107,7 @@ class ChunkWorkerResumeTest {
     void aChainCutByTheDeadlineGoesOnFromItsNextPageWithNoPageAskedForTwice() throws Exception {
         BronzeStore store = new LocalBronzeStore(root);
         String message = chunkMessage(store, List.of("a", "b"), 3);
-        // A JVM's first HTTP exchanges can outlast the 1 s request timeout (classes loading, a busy machine), and a
-        // timed-out first page is asked for again, rightly: warm the HTTP stack so the count below is the worker's own.
-        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
-            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
-                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-        }
+        warmHttpStack(); // so the count below is the worker's own
         flatCalls.set(0);
         // The deadline comes after 40 more pages each time, not after a real 0.6 s of starts.
         Clock clock = new CallCountClock(this::calls, 40);
@@ -278,10 +273,7 @@ class ChunkWorkerResumeTest {
         BronzeStore store = new PutsRefused(new LocalBronzeStore(root), key -> key.endsWith("-sealed.jsonl.gz"), refusedFolds, true);
         // Segments every 0.1 s, so each invocation (about 40 pages of 20 ms) leaves several for seal() to fold.
         String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
-        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
-            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
-                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-        }
+        warmHttpStack();
         flatCalls.set(0);
         Clock clock = new CallCountClock(this::calls, 40);
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), clock);
@@ -361,10 +353,7 @@ class ChunkWorkerResumeTest {
         BronzeStore store = new PutsRefused(new LocalBronzeStore(root),
                 key -> key.startsWith("_checkpoints/") && checkpointPuts.incrementAndGet() == 2, refused, true);
         String message = chunkMessage(store, List.of("a"), 0, ",\"checkpointIntervalMillis\":100");
-        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
-            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
-                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-        }
+        warmHttpStack();
         ChunkWorker worker = ChunkWorker.create(mapper, store, Fetcher.newHttpClient(Duration.ofSeconds(5)), Clock.systemUTC());
 
         RuntimeException failed = assertThrows(RuntimeException.class, () -> worker.process(message, Instant.now().plusSeconds(300)));
@@ -386,6 +375,17 @@ class ChunkWorkerResumeTest {
     }
 
     /** Every call the API has had, pages and flat requests, repeats included. */
+    /**
+     * One exchange with the test API on a client of its own: a JVM's first HTTP exchanges can outlast the 1 s request
+     * timeout, and a timed-out page is rightly asked for again, which a test counting calls would take for the worker's.
+     */
+    private void warmHttpStack() throws Exception {
+        try (java.net.http.HttpClient warm = java.net.http.HttpClient.newHttpClient()) {
+            warm.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + api.getAddress().getPort()
+                    + "/items/warm-up")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
     private int calls() {
         return asked.values().stream().mapToInt(AtomicInteger::get).sum() + flatCalls.get();
     }
